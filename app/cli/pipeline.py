@@ -1,0 +1,3 @@
+"""Commands for this area are added here."""
+
+COMMANDS = []

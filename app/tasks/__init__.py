@@ -1,0 +1,1 @@
+"""Celery tasks: thin wrappers around the plain service functions in ``app.services``."""
