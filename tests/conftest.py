@@ -1,17 +1,19 @@
 """Fixtures in the shape of Flask's tutorial: ``app``, ``client``, ``runner`` and ``auth``.
 
 The database is real. By default every test gets a fresh SQLite file; with
-``TEST_DATABASE_URL`` (a PostgreSQL URL) the schema is created once per session and every
-table is emptied after each test. ``make test`` runs the suite on SQLite, ``make test-postgres``
+``TEST_DATABASE_URL`` (a PostgreSQL URL) each session creates its own scratch database next
+to it, creates the schema once and empties every table after each test. ``make test`` runs the suite on SQLite, ``make test-postgres``
 on PostgreSQL; CI runs both.
 """
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from app.extensions import db
@@ -50,8 +52,8 @@ def shared_dir() -> Path:
     return SHARED
 
 
-def _test_config(tmp_path: Path) -> dict:
-    url = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+def _test_config(tmp_path: Path, postgres_url: str | None) -> dict:
+    url = postgres_url or f"sqlite:///{tmp_path / 'test.sqlite'}"
     return {
         "TESTING": True,
         "OVERSIGHT_ENV": "testing",
@@ -63,20 +65,38 @@ def _test_config(tmp_path: Path) -> dict:
     }
 
 
+def create_scratch_postgres_database(suffix: str) -> str:
+    """Create an empty database next to TEST_DATABASE_URL and return its URL. Each test
+    session (and each concurrent run) gets its own, so runs never trample each other."""
+    url = make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_{suffix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_postgres_database(scratch_url: str) -> None:
+    admin = create_engine(make_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(scratch_url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def _postgres_schema():
-    """Create the schema once per session on PostgreSQL."""
+def _postgres_url():
+    """On PostgreSQL: a private database for this session with the schema created once."""
     if not TEST_DATABASE_URL:
         yield None
         return
-    app = create_app({"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL, "TESTING": True,
-                      "SECRET_KEY": "x" * 32})
+    url = create_scratch_postgres_database("session")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "x" * 32})
     with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         db.create_all()
-    yield True
+        db.engine.dispose()
+    yield url
+    drop_scratch_postgres_database(url)
 
 
 def empty_all_tables() -> None:
@@ -86,8 +106,8 @@ def empty_all_tables() -> None:
 
 
 @pytest.fixture
-def app(tmp_path, _postgres_schema):
-    app = create_app(_test_config(tmp_path))
+def app(tmp_path, _postgres_url):
+    app = create_app(_test_config(tmp_path, _postgres_url))
     with app.app_context():
         if not TEST_DATABASE_URL:
             db.create_all()

@@ -7,8 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from app import create_app
@@ -16,7 +15,9 @@ from app.extensions import db
 from app.models import (
     Assignment, Booking, DailySnapshot, Department, Jail, Job, Note, Officer, Salary, User,
 )
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import (
+    TEST_DATABASE_URL, create_scratch_postgres_database, drop_scratch_postgres_database,
+)
 
 EXPECTED_TABLES = {
     "departments", "jobs", "unit_types", "officers", "assignments", "salaries", "incidents",
@@ -33,16 +34,9 @@ def empty_database_url(tmp_path):
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
-    url = make_url(TEST_DATABASE_URL)
-    name = f"{url.database}_migrations"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = create_scratch_postgres_database("migrations")
+    yield url
+    drop_scratch_postgres_database(url)
 
 
 def _migrated_app(url):
