@@ -8,4 +8,4 @@ from .officers import (  # noqa: F401
     Officer, Salary, Unit, incident_license_plates, incident_links, officer_incidents,
     officer_links,
 )
-from .users import User  # noqa: F401
+from .users import LoginThrottle, User  # noqa: F401

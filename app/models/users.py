@@ -78,3 +78,15 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return self.username or self.email or f"user {self.id}"
+
+
+class LoginThrottle(db.Model):
+    """Failed sign-in attempts per key (an account or a client address) in the current
+    window. Kept in the database so every web process sees the same count; Redis holds the
+    same counters instead when it is configured."""
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    window_started_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)

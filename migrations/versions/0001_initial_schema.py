@@ -54,6 +54,12 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_pipeline_state'))
     )
+    op.create_table('login_throttles',
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('window_started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
+    )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('_uuid', sa.String(length=36), nullable=False),
@@ -709,6 +715,7 @@ def downgrade():
 
     op.drop_table('users')
     op.drop_table('pipeline_state')
+    op.drop_table('login_throttles')
     op.drop_table('leases')
     op.drop_table('jails')
     op.drop_table('agencies')
