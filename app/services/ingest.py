@@ -1,0 +1,378 @@
+"""Saving what one scrape run read: bookings upserted on (jail, booking key), a version per
+distinct intake sheet, charges, agencies through the alias table, and releases.
+
+Everything happens in the caller's transaction and costs a constant number of statements
+whatever the roster's size: the jail's bookings are prefetched once, new ones are inserted
+in bulk, changed ones updated in bulk, and every unchanged sighting is one UPDATE.
+
+Releases are inferred only from a trustworthy roster read. A run that read the roster only
+partly, parsed nobody (a layout change), or whose roster shrank by more than half since the
+last read releases nobody: dropping people from the data because a page failed is the
+error this guards against. A real halving is confirmed by the next run, which compares with
+this one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime, time
+from enum import Enum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (
+    ARRAY, Integer, String, and_, any_, bindparam, case, delete, func, insert, or_, select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..extensions import db
+from ..models import AgencyAlias, Booking, BookingVersion, Charge, Jail, ScrapeRun
+from ..scrapers.records import BookingRecord, ChargeRecord, ScrapeResult
+
+# BookingRecord fields copied onto the booking row as they are. Release fields are handled
+# apart (a roster sighting overrides them); the sheet itself goes to BookingVersion.
+_NOT_COPIED = {"charges", "raw_html", "normalized_text", "detail_complete", "released_at",
+               "released_on", "release_precision"}
+BOOKING_FIELDS = tuple(f.name for f in fields(BookingRecord) if f.name not in _NOT_COPIED)
+CHARGE_FIELDS = tuple(f.name for f in fields(ChargeRecord))
+
+
+class ReleaseCheck(str, Enum):
+    """Whether this run's roster could say who left, and if not, why."""
+
+    INFERRED = "inferred"
+    INCOMPLETE = "roster read incomplete; nobody released"
+    EMPTY = "roster parsed zero bookings (layout change?); nobody released"
+    SHRANK = "roster shrank by more than half since the last read; nobody released"
+
+
+@dataclass
+class IngestCounts:
+    seen: int = 0              # distinct bookings on the roster this run
+    new: int = 0               # bookings inserted
+    changed: int = 0           # intake sheets that got a new version
+    verified: int = 0          # seen and unchanged: only last_verified moved
+    released: int = 0          # in custody before, released by this run
+    returned: int = 0          # released before, back on the roster under the same key
+    agencies_queued: int = 0   # raw agency spellings newly put in the curation queue
+    release_check: ReleaseCheck = ReleaseCheck.INFERRED
+    previous_roster: int | None = None   # what the shrink check compared with
+    new_booking_ids: list[int] = field(default_factory=list)
+
+
+def content_hash(normalized_text: str) -> str:
+    return hashlib.sha256(normalized_text.encode("utf-8")).hexdigest()
+
+
+# ---- SQL helpers ------------------------------------------------------------------------
+
+def in_list(column, values, item_type=Integer):
+    """``column IN values`` sent as ONE bound parameter however long the list is: an array
+    on PostgreSQL, a JSON array unpacked by ``json_each`` on SQLite. Statement count and
+    parameter limits stay the same for ten rows or a million."""
+    values = list(values)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(item_type)))
+    unpacked = func.json_each(json.dumps(values)).table_valued("value")
+    return column.in_(select(unpacked.c.value))
+
+
+def insert_ignoring_duplicates(model):
+    """An INSERT that skips rows clashing with a unique constraint (another run queued the
+    same thing first)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing()
+
+
+# ---- agencies ---------------------------------------------------------------------------
+
+class AgencyMapper:
+    """Maps a jail's raw agency spellings through ``agency_aliases``: an exact spelling
+    first, then prefix rules (longest prefix wins). Spellings nobody has mapped are queued
+    (``agency_id`` NULL) so a curator can map them; the raw value stays on the booking."""
+
+    def __init__(self, jail_id: int):
+        self.jail_id = jail_id
+        self.exact: dict[str, int | None] = {}
+        self.prefixes: list[tuple[str, int]] = []
+        rows = db.session.execute(
+            select(AgencyAlias.raw, AgencyAlias.is_prefix, AgencyAlias.agency_id)
+            .where(AgencyAlias.jail_id == jail_id)
+        )
+        for raw, is_prefix, agency_id in rows:
+            if is_prefix:
+                if agency_id is not None:
+                    self.prefixes.append((raw, agency_id))
+            else:
+                self.exact[raw] = agency_id
+        self.prefixes.sort(key=lambda rule: len(rule[0]), reverse=True)
+        self.queue: dict[str, None] = {}
+
+    def agency_id(self, raw: str | None) -> int | None:
+        if raw is None or not raw.strip():
+            return None
+        if self.exact.get(raw) is not None:
+            return self.exact[raw]
+        for prefix, agency_id in self.prefixes:
+            if raw.startswith(prefix):
+                return agency_id
+        if raw not in self.exact:
+            self.queue[raw] = None
+        return None
+
+    def flush_queue(self, now: datetime) -> int:
+        if not self.queue:
+            return 0
+        rows = [{"jail_id": self.jail_id, "raw": raw, "is_prefix": False, "agency_id": None,
+                 "first_seen_at": now, "updated_at": now} for raw in self.queue]
+        db.session.execute(insert_ignoring_duplicates(AgencyAlias), rows)
+        for raw in self.queue:
+            self.exact[raw] = None
+        queued, self.queue = len(self.queue), {}
+        return queued
+
+
+# ---- the ingest -------------------------------------------------------------------------
+
+@dataclass
+class _Known:
+    id: int
+    link: str | None
+    img_src: str | None
+    released_at: datetime | None
+    release_published: bool
+    latest_hash: str | None
+
+
+def _prefetch(jail_id: int, keys: set[str]) -> tuple[dict[str, _Known], set[str]]:
+    """Every booking of the jail in custody, plus any other booking whose key this run saw
+    (a released person back on the roster). Returns (by key, keys in custody)."""
+    latest_hash = (
+        select(BookingVersion.content_hash)
+        .where(BookingVersion.booking_id == Booking.id)
+        .order_by(BookingVersion.fetched_at.desc(), BookingVersion.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    columns = (Booking.booking_key, Booking.id, Booking.link, Booking.img_src,
+               Booking.released_at, Booking.release_published, latest_hash)
+    known: dict[str, _Known] = {}
+    for key, *rest in db.session.execute(
+        select(*columns).where(Booking.jail_id == jail_id, Booking.released_at.is_(None))
+    ):
+        known[key] = _Known(*rest)
+    in_custody = set(known)
+    others = keys - in_custody
+    if others:
+        for key, *rest in db.session.execute(
+            select(*columns).where(Booking.jail_id == jail_id,
+                                   in_list(Booking.booking_key, others, String))
+        ):
+            known[key] = _Known(*rest)
+    return known, in_custody
+
+
+def _previous_roster_size(jail_id: int, run_id: int | None) -> int | None:
+    query = (select(ScrapeRun.seen)
+             .where(ScrapeRun.jail_id == jail_id, ScrapeRun.seen > 0,
+                    ScrapeRun.outcome.in_(("success", "incomplete")))
+             .order_by(ScrapeRun.id.desc()).limit(1))
+    if run_id is not None:
+        query = query.where(ScrapeRun.id != run_id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def _dedupe(records: list[BookingRecord]) -> dict[str, BookingRecord]:
+    """One record per key. A roster that shifts between page fetches, or a card linking its
+    profile twice, can show a person twice; a full read beats a roster-row-only one."""
+    by_key: dict[str, BookingRecord] = {}
+    for record in records:
+        held = by_key.get(record.booking_key)
+        if held is None or (record.detail_complete and not held.detail_complete):
+            by_key[record.booking_key] = record
+    return by_key
+
+
+def _published_release(record: BookingRecord, tz: ZoneInfo):
+    """(released_at, released_on, precision) when the docket itself publishes a release.
+
+    A date-only release is placed at the start of its local day (the same rule the length
+    of stay uses for date-only bookings), but never before the booking itself."""
+    if record.released_at is not None:
+        at = record.released_at
+        return at, record.released_on or at.astimezone(tz).date(), record.release_precision or "datetime"
+    if record.released_on is not None:
+        at = datetime.combine(record.released_on, time.min, tz)
+        if record.booked_at is not None and record.booked_at > at:
+            at = record.booked_at
+        return at, record.released_on, "date"
+    return None
+
+
+def _booking_values(record: BookingRecord, agencies: AgencyMapper) -> dict:
+    values = {name: getattr(record, name) for name in BOOKING_FIELDS}
+    values["agency_id"] = agencies.agency_id(record.agency_raw)
+    return values
+
+
+def _charge_rows(booking_id: int, record: BookingRecord) -> list[dict]:
+    return [{"booking_id": booking_id, "position": position, **asdict(charge)}
+            for position, charge in enumerate(record.charges, start=1)]
+
+
+def _version_row(booking_id: int, record: BookingRecord, run_id: int | None, now: datetime) -> dict:
+    return {"booking_id": booking_id, "fetched_at": now, "source_url": record.link,
+            "raw_html": record.raw_html, "normalized_text": record.normalized_text,
+            "content_hash": content_hash(record.normalized_text), "scrape_run_id": run_id}
+
+
+def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: datetime) -> IngestCounts:
+    """Save one run's records of ``jail`` as of ``now`` (the run's clock) in the current
+    transaction; the caller commits. Returns what changed."""
+    if now.tzinfo is None:
+        raise ValueError("ingest needs an aware 'now' (the run's clock)")
+    tz = ZoneInfo(jail.timezone)
+    run_id = run.id if run is not None else None
+    counts = IngestCounts()
+
+    records = _dedupe(result.records)
+    releases = {key: rel for key, record in records.items()
+                if key not in result.roster_keys
+                and (rel := _published_release(record, tz)) is not None}
+    # On the roster means in custody, whatever a release page says.
+    roster = set(result.roster_keys) | (set(records) - set(releases))
+    counts.seen = len(roster)
+
+    known, in_custody = _prefetch(jail.id, roster | set(records))
+    agencies = AgencyMapper(jail.id)
+
+    inserts: list[tuple[BookingRecord, dict]] = []
+    updates: list[tuple[int, BookingRecord, dict]] = []
+    moved_links: list[dict] = []
+    for key, record in records.items():
+        existing = known.get(key)
+        if existing is None:
+            values = _booking_values(record, agencies)
+            values.update(jail_id=jail.id, initial_scrape=now, last_verified=now,
+                          last_changed_at=now,
+                          detail_fetched_at=now if record.detail_complete else None)
+            release = releases.get(key)
+            if release is not None:
+                values.update(released_at=release[0], released_on=release[1],
+                              release_precision=release[2], release_published=True,
+                              released_by_run_id=run_id)
+            inserts.append((record, values))
+            continue
+        changed = (record.detail_complete and record.normalized_text is not None
+                   and content_hash(record.normalized_text) != existing.latest_hash)
+        if changed:
+            values = _booking_values(record, agencies)
+            values.update(id=existing.id, last_changed_at=now)
+            updates.append((existing.id, record, values))
+        elif record.link != existing.link or record.img_src != existing.img_src:
+            # Slot-based pages (mcdc/prcdf) move people between URLs without any change
+            # to their sheet; the booking points at where it is shown now.
+            if record.link is not None:
+                moved_links.append({"id": existing.id, "link": record.link,
+                                    "img_src": record.img_src})
+
+    # New bookings, their first versions and charges: bulk inserts.
+    if inserts:
+        rows = [values for _, values in inserts]
+        ids = dict(db.session.execute(insert(Booking).returning(Booking.booking_key, Booking.id),
+                                      rows).all())
+        counts.new = len(inserts)
+        counts.new_booking_ids = [ids[record.booking_key] for record, _ in inserts]
+        versions = [_version_row(ids[record.booking_key], record, run_id, now)
+                    for record, _ in inserts if record.normalized_text is not None]
+        charges = [row for record, _ in inserts for row in _charge_rows(ids[record.booking_key], record)]
+        if versions:
+            db.session.execute(insert(BookingVersion), versions)
+        if charges:
+            db.session.execute(insert(Charge), charges)
+
+    # Changed intake sheets: a new version, fresh fields, charges replaced.
+    if updates:
+        db.session.execute(update(Booking), [values for _, _, values in updates])
+        changed_ids = [booking_id for booking_id, _, _ in updates]
+        db.session.execute(delete(Charge).where(in_list(Charge.booking_id, changed_ids)))
+        charges = [row for booking_id, record, _ in updates for row in _charge_rows(booking_id, record)]
+        if charges:
+            db.session.execute(insert(Charge), charges)
+        db.session.execute(insert(BookingVersion),
+                           [_version_row(booking_id, record, run_id, now) for booking_id, record, _ in updates])
+        counts.changed = len(updates)
+    if moved_links:
+        db.session.execute(update(Booking), moved_links)
+
+    # Every existing booking seen this run: ONE statement moves last_verified (and the
+    # detail-read time for those whose sheet was read), and brings back into custody
+    # anyone released earlier who is on the roster again.
+    seen_ids = [known[key].id for key in (roster | set(records)) if key in known]
+    read_ids = [known[key].id for key, record in records.items()
+                if key in known and record.detail_complete]
+    back_ids = [known[key].id for key in roster
+                if key in known and known[key].released_at is not None]
+    if seen_ids:
+        back = in_list(Booking.id, back_ids)
+        db.session.execute(
+            update(Booking)
+            .where(in_list(Booking.id, seen_ids))
+            .values(
+                last_verified=now,
+                detail_fetched_at=case((in_list(Booking.id, read_ids), now),
+                                       else_=Booking.detail_fetched_at),
+                released_at=case((back, None), else_=Booking.released_at),
+                released_on=case((back, None), else_=Booking.released_on),
+                release_precision=case((back, None), else_=Booking.release_precision),
+                release_published=case((back, False), else_=Booking.release_published),
+                released_by_run_id=case((back, None), else_=Booking.released_by_run_id),
+            )
+            .execution_options(synchronize_session=False)
+        )
+    counts.returned = len(back_ids)
+    counts.verified = len(seen_ids) - counts.changed
+
+    # Releases the docket publishes (jcj's 48-hour page) for bookings we already hold.
+    published = [{"id": known[key].id, "released_at": at, "released_on": on,
+                  "release_precision": precision, "release_published": True,
+                  "released_by_run_id": run_id}
+                 for key, (at, on, precision) in releases.items()
+                 if key in known and not known[key].release_published]
+    if published:
+        db.session.execute(update(Booking), published)
+    counts.released += sum(1 for key in releases if key in in_custody)
+
+    # Releases inferred from who is missing from the roster.
+    counts.release_check, counts.previous_roster = _release_check(jail.id, run_id, result, counts.seen,
+                                                                  len(in_custody))
+    if counts.release_check is ReleaseCheck.INFERRED:
+        gone = [known[key].id for key in in_custody - roster - set(releases)]
+        if gone:
+            db.session.execute(
+                update(Booking)
+                .where(in_list(Booking.id, gone))
+                .values(released_at=now, released_on=now.astimezone(tz).date(),
+                        release_precision="datetime", release_published=False,
+                        released_by_run_id=run_id)
+                .execution_options(synchronize_session=False)
+            )
+        counts.released += len(gone)
+
+    counts.agencies_queued = agencies.flush_queue(now)
+    return counts
+
+
+def _release_check(jail_id: int, run_id: int | None, result: ScrapeResult, seen: int,
+                   in_custody: int) -> tuple[ReleaseCheck, int | None]:
+    if seen == 0:
+        return ReleaseCheck.EMPTY, None
+    if not result.complete:
+        return ReleaseCheck.INCOMPLETE, None
+    previous = _previous_roster_size(jail_id, run_id)
+    if previous is None:
+        previous = in_custody
+    if seen * 2 < previous:
+        return ReleaseCheck.SHRANK, previous
+    return ReleaseCheck.INFERRED, previous

@@ -1,0 +1,82 @@
+"""Fixtures for the ingest tests: a jail row, hand-built records and a statement counter."""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Jail, ScrapeRun
+from app.scrapers.records import BookingRecord, ChargeRecord, ScrapeResult
+
+T0 = datetime(2019, 11, 5, 20, 15, tzinfo=timezone.utc)
+HOUR = timedelta(hours=1)
+
+
+def record(key: str, *, charges=("SIMPLE ASSAULT",), text_extra: str = "", **overrides) -> BookingRecord:
+    """A complete record of booking ``key``; its sheet text follows its charges so a new
+    charge is a changed sheet."""
+    values = dict(
+        booking_key=key, bk=key, link=f"https://jail.example/view?bk={key}",
+        name_raw=f"DOE, {key}", first_name=key.title(), last_name="Doe", sex="M", race="W",
+        booked_on=date(2019, 11, 1), booking_date_precision="date", agency_raw="CITY PD",
+        charges=[ChargeRecord(description=c) for c in charges],
+        charge_1=charges[0] if charges else None,
+        raw_html=f"<div>{key}</div>",
+        normalized_text=f"{key}\n" + "\n".join(charges) + text_extra,
+    )
+    values.update(overrides)
+    return BookingRecord(**values)
+
+
+def roster(*records: BookingRecord, complete: bool = True, **extra) -> ScrapeResult:
+    return ScrapeResult(records=list(records), complete=complete,
+                        roster_keys={r.booking_key for r in records if r.released_on is None
+                                     and r.released_at is None},
+                        **extra)
+
+
+def start_run(jail: Jail, now: datetime) -> ScrapeRun:
+    run = ScrapeRun(jail_id=jail.id, as_of=now, started_at=now)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def finish_run(run: ScrapeRun, counts, outcome: str = "success") -> None:
+    run.seen, run.new, run.changed, run.released = counts.seen, counts.new, counts.changed, counts.released
+    run.outcome = outcome
+    db.session.commit()
+
+
+@pytest.fixture
+def jail(app_ctx):
+    jail = Jail(code="tjail", name="Test County Jail", county="Test", platform="test",
+                docket_url="https://jail.example/roster", scrape_started_on=date(2019, 1, 1))
+    db.session.add(jail)
+    db.session.commit()
+    return jail
+
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+@contextmanager
+def count_writes():
+    """Counts write statements sent to the database (an executemany counts once: it is one
+    statement sent with many parameter sets)."""
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if WRITE.match(statement):
+            seen.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
