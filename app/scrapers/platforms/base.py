@@ -1,0 +1,295 @@
+"""The scraper framework: what every platform scraper shares.
+
+A platform scraper only knows its pages. It reads the roster into ``RosterRow``s
+(``read_roster``) and turns one person's page into a ``BookingRecord`` (``parse_detail``).
+``Scraper.scrape`` does the rest the same way for every jail: skipping detail pages the
+caller already knows, surviving failed pages and unreadable records (each becomes one line in
+``ScrapeResult.errors``), validating, de-duplicating by booking key, and deciding whether the
+roster was read completely enough for releases to be inferred from it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..fetch import Fetcher, FetchError, Page
+from ..jails import JailDeclaration
+from ..records import BookingRecord, RecordRejected, ScrapeResult, validate
+from ..standardize import clean, docket_time, parse_name, race_code, sex_code
+
+
+@dataclass
+class RosterRow:
+    """One person as a roster page lists them."""
+
+    list_id: str                   # what the row identifies them by (see Scraper.list_id_field)
+    record: BookingRecord          # what the row itself shows; booking_key "" if only the detail page has it
+    source_url: str                # the roster page the row is on
+    detail_url: str | None = None  # the person's own page
+    needs_detail: bool = True      # False when the row already is the whole record (jcj's cards)
+    # Why the row itself could not be read ("field: reason"); the booking is then kept in
+    # view from its key alone, if the row shows one.
+    problem: str | None = None
+
+
+def checked(field: str, convert: Callable[..., Any], *args, **kwargs):
+    """``convert(*args)``, with a ValueError turned into a rejection naming ``field``."""
+    try:
+        return convert(*args, **kwargs)
+    except RecordRejected:
+        raise
+    except ValueError as exc:
+        raise RecordRejected(f"{field}: {exc}") from None
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+class RosterRead:
+    """The state of one scrape: what was read, what failed, what it all adds up to."""
+
+    def __init__(self, scraper: Scraper, fetcher: Fetcher, now: datetime,
+                 known_keys: Mapping[str, str] | None):
+        self.scraper = scraper
+        self.fetcher = fetcher
+        self.now = now
+        self.known_keys = known_keys
+        self.result = ScrapeResult()
+        self.roster_intact = True          # every roster page fetched and understood
+        self.unresolved_rows = 0           # rows left without a booking key
+        self._kept: dict[str, BookingRecord] = {}
+        self._released: dict[str, BookingRecord] = {}
+
+    def error(self, where: str, field: str, reason: str) -> None:
+        self.result.errors.append(f"{where}: {field}: {reason}")
+
+    # ---- roster pages --------------------------------------------------------------
+    def list_page(self, url: str, parse: Callable[[Page], Any], *, method: str = "GET",
+                  params=None, data=None):
+        """Fetch one roster page and parse it. A page that fails either way is noted (the
+        roster then counts as not read end to end) and gives None."""
+        try:
+            page = self.fetcher.request(method, url, params=params, data=data)
+        except FetchError as exc:
+            self.roster_intact = False
+            self.error(exc.url, "roster page", f"{exc.status or 'network error'} {exc.reason}")
+            return None
+        try:
+            return parse(page)
+        except Exception as exc:  # noqa: BLE001 - an unreadable page must not end the run
+            self.roster_intact = False
+            self.error(page.url, "roster page", f"unreadable: {_describe(exc)}")
+            return None
+
+    def declare(self, where: str, count: int | None) -> None:
+        """The roster size a page states. Pages disagreeing means the roster changed while
+        it was being read."""
+        if count is None:
+            return
+        declared = self.result.declared_count
+        if declared is None:
+            self.result.declared_count = count
+        elif declared != count:
+            self.roster_intact = False
+            self.error(where, "declared count", f"changed from {declared} to {count} during the read")
+
+    # ---- people ----------------------------------------------------------------------
+    def keep(self, record: BookingRecord, where: str, fallback_key: str | None = None,
+             row: RosterRow | None = None) -> None:
+        """Validate a record read from the roster; a rejected one falls back to a
+        roster-only record when its key is known."""
+        try:
+            validate(record, now=self.now, tz=self.scraper.tz)
+        except RecordRejected as exc:
+            field, reason = _split_reason(str(exc))
+            self.error(where, field, reason)
+            if not fallback_key and field != "booking_key":
+                fallback_key = record.booking_key
+            self.keep_roster_only(row, fallback_key)
+            return
+        self._kept.setdefault(record.booking_key, record)
+
+    def keep_roster_only(self, row: RosterRow | None, key: str | None) -> None:
+        """The person is on the roster but their page was not (or could not be) read: keep
+        the booking in view without changing what is known about it."""
+        if not key or row is None:
+            self.unresolved_rows += 1
+            return
+        shown = row.record
+        self._kept.setdefault(key, BookingRecord(
+            booking_key=key, bk=shown.bk, intake_number=shown.intake_number, link=shown.link,
+            link_is_slot=shown.link_is_slot, detail_complete=False,
+        ))
+
+    def add_released(self, record: BookingRecord, where: str) -> None:
+        """A booking the docket itself shows as released (not on the roster)."""
+        try:
+            validate(record, now=self.now, tz=self.scraper.tz)
+        except RecordRejected as exc:
+            self.error(where, *_split_reason(str(exc)))
+            return
+        self._released.setdefault(record.booking_key, record)
+
+    def finish(self, rows: list[RosterRow], counters: tuple[int, int]) -> ScrapeResult:
+        result = self.result
+        result.roster_keys = set(self._kept)
+        result.records = list(self._kept.values()) + [
+            record for key, record in self._released.items() if key not in self._kept
+        ]
+        declared = result.declared_count
+        if declared is not None and declared != len(rows):
+            self.error(self.scraper.jail.docket_url, "roster",
+                       f"the site declares {declared} bookings but {len(rows)} rows were read")
+        # A row left without a key could hide a booking already in custody, unless the
+        # caller said which bookings those are (then it is someone new).
+        hidden = self.unresolved_rows if self.known_keys is None else 0
+        result.complete = bool(
+            self.roster_intact and rows and (declared is None or declared == len(rows)) and not hidden
+        )
+        result.requests_sent = self.fetcher.requests_sent - counters[0]
+        result.pages_fetched = self.fetcher.pages_fetched - counters[1]
+        return result
+
+
+def _split_reason(message: str) -> tuple[str, str]:
+    field, _, reason = message.partition(": ")
+    return (field, reason) if reason else ("record", message)
+
+
+class Scraper:
+    """Base class of the platform scrapers (one per vendor platform or jail site)."""
+
+    # Which BookingRecord (and Booking) attribute holds the identifier a roster row shows;
+    # ``known_keys`` and ``skip_detail`` speak in these identifiers.
+    list_id_field = "bk"
+    # True when the booking key is that identifier itself, so a row is keyed without its page.
+    key_is_list_id = True
+    default_options: dict = {}
+
+    def __init__(self, jail: JailDeclaration):
+        self.jail = jail
+        self.options = {**self.default_options, **jail.options}
+        self.tz = ZoneInfo(jail.timezone)
+
+    # ---- the entry point -------------------------------------------------------------
+    def scrape(self, fetcher: Fetcher, *, now: datetime,
+               skip_detail: Callable[[str], bool] | None = None,
+               known_keys: Mapping[str, str] | None = None) -> ScrapeResult:
+        """Read the whole docket once.
+
+        ``known_keys`` maps the list id (``list_id_field``) of every booking the caller holds
+        in custody to its booking key. ``skip_detail(list_id)`` returning True lets a row be
+        taken from the roster alone (``detail_complete=False``) when its key is known. With
+        ``known_keys``, sites that keep a released person's page (the roster.php template)
+        are asked about bookings that left the roster, to read the release date they publish.
+        """
+        if now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        read = RosterRead(self, fetcher, now, known_keys)
+        counters = (fetcher.requests_sent, fetcher.pages_fetched)
+        try:
+            rows = self.read_roster(read)
+        except Exception as exc:  # noqa: BLE001 - reported, and the run counts as incomplete
+            read.roster_intact = False
+            read.error(self.jail.docket_url, "roster", f"unreadable: {_describe(exc)}")
+            rows = []
+        unique: dict[str, RosterRow] = {}
+        for number, row in enumerate(rows):
+            # A person linked twice, or seen on two pages as the roster shifted, is one row;
+            # rows showing no identifier at all are each their own.
+            unique.setdefault(row.list_id or f"#{number}", row)
+        rows = list(unique.values())
+        for row in rows:
+            self._read_person(read, row, skip_detail)
+        if known_keys and read.roster_intact:
+            on_roster = {row.list_id for row in rows}
+            missing = [list_id for list_id in known_keys if list_id not in on_roster]
+            if missing:
+                self.read_releases(read, missing)
+        return read.finish(rows, counters)
+
+    def key_for_list_id(self, list_id: str, known_keys: Mapping[str, str] | None = None) -> str | None:
+        """The booking key of a roster row whose page is not read, or None if unknown."""
+        if self.key_is_list_id:
+            return list_id
+        return (known_keys or {}).get(list_id)
+
+    # ---- what a platform provides -------------------------------------------------------
+    def read_roster(self, read: RosterRead) -> list[RosterRow]:
+        raise NotImplementedError
+
+    def parse_detail(self, page: Page, row: RosterRow) -> BookingRecord:
+        raise NotImplementedError
+
+    def read_releases(self, read: RosterRead, missing_list_ids: list[str]) -> None:
+        """Look up bookings that left the roster, where the site still shows them."""
+
+    # ---- the shared flow ------------------------------------------------------------
+    def _read_person(self, read: RosterRead, row: RosterRow, skip_detail) -> None:
+        key = row.record.booking_key or (
+            self.key_for_list_id(row.list_id, read.known_keys) if row.list_id else None)
+        if row.problem:
+            read.error(row.source_url, *_split_reason(row.problem))
+            read.keep_roster_only(row, key)
+            return
+        if not row.needs_detail:
+            read.keep(row.record, row.source_url, key, row)
+            return
+        if key and skip_detail is not None and skip_detail(row.list_id):
+            read.keep_roster_only(row, key)
+            return
+        if row.detail_url is None:
+            read.error(row.source_url, "link", f"no page to read for {row.list_id!r}")
+            read.keep_roster_only(row, key)
+            return
+        try:
+            page = read.fetcher.get(row.detail_url)
+        except FetchError as exc:
+            read.error(exc.url, "detail page", f"{exc.status or 'network error'} {exc.reason}")
+            read.keep_roster_only(row, key)
+            return
+        try:
+            record = self.parse_detail(page, row)
+        except RecordRejected as exc:
+            read.error(page.url, *_split_reason(str(exc)))
+            read.keep_roster_only(row, key)
+            return
+        except Exception as exc:  # noqa: BLE001 - one unreadable page must not end the run
+            read.error(page.url, "page", f"unreadable: {_describe(exc)}")
+            read.keep_roster_only(row, key)
+            return
+        read.keep(record, page.url, key, row)
+
+    # ---- helpers for platforms ----------------------------------------------------------
+    def option(self, name: str, default=None):
+        return self.options.get(name, default)
+
+    @staticmethod
+    def merged(row: RosterRow, **fields) -> BookingRecord:
+        """The row's record with the detail page's fields laid over it."""
+        return replace(row.record, **fields)
+
+    def person(self, *, name_raw: str | None = None, sex_raw: str | None = None,
+               race_raw: str | None = None) -> dict:
+        """Name parts, sex and race, standardised, with the raw values kept."""
+        name = parse_name(name_raw)
+        return dict(
+            name_raw=clean(name_raw) or None, first_name=name.first, middle_name=name.middle,
+            last_name=name.last, suffix=name.suffix,
+            sex_raw=clean(sex_raw) or None, sex=sex_code(sex_raw),
+            race_raw=clean(race_raw) or None, race=race_code(race_raw, self.option("race_codes")),
+        )
+
+    def booking_time(self, raw: str | None, *, datetime_formats=(), date_formats=()) -> dict:
+        when = checked("booking date", docket_time, raw, self.tz,
+                       datetime_formats=datetime_formats, date_formats=date_formats)
+        return dict(booked_at=when.at, booked_on=when.on, booking_date_precision=when.precision)
+
+    def release_time(self, raw: str | None, *, datetime_formats=(), date_formats=()) -> dict:
+        when = checked("release date", docket_time, raw, self.tz,
+                       datetime_formats=datetime_formats, date_formats=date_formats)
+        return dict(released_at=when.at, released_on=when.on, release_precision=when.precision)
