@@ -135,6 +135,9 @@ def load_settings(instance_path: str | os.PathLike, environ=None) -> dict:
         ),
         "SCRAPE_TIMEOUT": _int(environ, "SCRAPE_TIMEOUT", 30),
         "SCHEDULE_SPEEDUP": _int(environ, "SCHEDULE_SPEEDUP", 1),
+        # Scheduled scrapes replay recorded dockets (<dir>/<jail>/.../index.json, one moment
+        # per run in capture-time order) instead of fetching live sites: tests and the demo.
+        "SCRAPE_REPLAY_DIR": _env(environ, "SCRAPE_REPLAY_DIR"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", env_name == "production"),

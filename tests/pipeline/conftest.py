@@ -1,0 +1,68 @@
+"""Builders for the pipeline tests: jails, bookings and intake-sheet versions made directly
+with the models (the scrape itself is tested in tests/ingest)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+import pytest
+
+from app.extensions import db
+from app.models import Booking, BookingVersion, Jail
+from app.scrapers.jails import BY_CODE
+from tests.conftest import TEST_REDIS_URL
+
+CAPTURED = datetime(2019, 11, 5, 20, 15, tzinfo=timezone.utc)
+
+
+def make_jail(code: str = "mcdc", **overrides) -> Jail:
+    declaration = BY_CODE[code]
+    jail = Jail(code=code, name=declaration.name, county=declaration.county,
+                platform=declaration.platform, docket_url=declaration.docket_url,
+                scrape_started_on=declaration.scrape_started_on,
+                scrape_stopped_on=declaration.scrape_stopped_on, active=declaration.active)
+    for name, value in overrides.items():
+        setattr(jail, name, value)
+    db.session.add(jail)
+    db.session.flush()
+    return jail
+
+
+def make_booking(jail: Jail, key: str, *, raw_html: str | None = "<p>sheet</p>",
+                 fetched_at: datetime = CAPTURED, source_url: str | None = None,
+                 **fields) -> Booking:
+    fields.setdefault("bk", key)
+    fields.setdefault("initial_scrape", fetched_at)
+    fields.setdefault("last_verified", fetched_at)
+    fields.setdefault("last_changed_at", fetched_at)
+    booking = Booking(jail=jail, booking_key=key, **fields)
+    db.session.add(booking)
+    db.session.flush()
+    if raw_html is not None:
+        add_version(booking, raw_html, fetched_at=fetched_at, source_url=source_url)
+    return booking
+
+
+def add_version(booking: Booking, raw_html: str, *, fetched_at: datetime,
+                source_url: str | None = None) -> BookingVersion:
+    version = BookingVersion(booking_id=booking.id, fetched_at=fetched_at, raw_html=raw_html,
+                             source_url=source_url or f"http://docket.example/{booking.booking_key}",
+                             normalized_text=raw_html,
+                             content_hash=hashlib.sha256(raw_html.encode()).hexdigest())
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+@pytest.fixture
+def redis_app(app):
+    """The app with Redis configured (locks in Redis instead of the database); this
+    database's lock keys are removed afterwards."""
+    from app.services.locks import _namespaced, _redis
+
+    app.config["REDIS_URL"] = TEST_REDIS_URL
+    yield app
+    with app.app_context():
+        client = _redis(TEST_REDIS_URL)
+        for key in client.scan_iter(match=_namespaced("") + "*"):
+            client.delete(key)
