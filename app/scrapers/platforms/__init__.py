@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from ..jails import JailDeclaration
 from .base import RosterRead, RosterRow, Scraper
+from .adams import AdamsScraper
+from .hinds import HindsScraper
 from .icurrent import ICurrentScraper
+from .jackson import JacksonScraper
+from .jasper import JasperScraper
 from .sheriff_roster import SheriffRosterScraper
+from .tcsi import TcsiScraper
 
 PLATFORMS: dict[str, type[Scraper]] = {
     "icurrent": ICurrentScraper,
     "sheriff_roster": SheriffRosterScraper,
+    "tcsi": TcsiScraper,
+    "hinds": HindsScraper,
+    "adams": AdamsScraper,
+    "jasper": JasperScraper,
+    "jackson": JacksonScraper,
 }
 
 

@@ -277,12 +277,13 @@ class Scraper:
                race_raw: str | None = None) -> dict:
         """Name parts, sex and race, standardised, with the raw values kept."""
         name = parse_name(name_raw)
-        return dict(
-            name_raw=clean(name_raw) or None, first_name=name.first, middle_name=name.middle,
-            last_name=name.last, suffix=name.suffix,
-            sex_raw=clean(sex_raw) or None, sex=sex_code(sex_raw),
-            race_raw=clean(race_raw) or None, race=race_code(race_raw, self.option("race_codes")),
-        )
+        return dict(name_raw=clean(name_raw) or None, first_name=name.first, middle_name=name.middle,
+                    last_name=name.last, suffix=name.suffix,
+                    **self.sex_and_race(sex_raw=sex_raw, race_raw=race_raw))
+
+    def sex_and_race(self, *, sex_raw: str | None, race_raw: str | None) -> dict:
+        return dict(sex_raw=clean(sex_raw) or None, sex=sex_code(sex_raw),
+                    race_raw=clean(race_raw) or None, race=race_code(race_raw, self.option("race_codes")))
 
     def booking_time(self, raw: str | None, *, datetime_formats=(), date_formats=()) -> dict:
         when = checked("booking date", docket_time, raw, self.tz,
