@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config["CELERY"] = {**app.config["CELERY"], **celery_overrides}
 
     from . import models  # noqa: F401  (registers every table on the metadata)
+    from . import ocd  # noqa: F401  (OCD ids never change once minted; default divisions)
 
     db.init_app(app)
     from .models.migration_render import render_item

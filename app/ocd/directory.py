@@ -1,0 +1,173 @@
+"""Reading and checking a directory of Open Civic Data JSON, as pupa and Oversight write it:
+one object per file, named ``<type>_<anything>.json``.
+
+``read_directory`` parses every file, validates each object against its JSON Schema and
+checks the references between files, collecting every problem with the file and the JSON
+path it concerns, so one run reports all of them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from .formats import FORMATS, is_pseudo_id
+from .ids import SCHEMA_DIR
+
+# The object types Oversight reads, in the order an import needs them.
+TYPES = ("organization", "post", "person", "membership")
+OCD_PREFIX = {"organization": "ocd-organization/", "person": "ocd-person/"}
+# (type, field) -> the type of object that field refers to.
+REFERENCES = {
+    ("organization", "parent_id"): "organization",
+    ("post", "organization_id"): "organization",
+    ("membership", "person_id"): "person",
+    ("membership", "organization_id"): "organization",
+    ("membership", "post_id"): "post",
+    ("membership", "on_behalf_of_id"): "organization",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    where: str          # a JSON path ($.identifiers[0].scheme) or a line and column
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: {self.message}"
+
+
+@dataclass
+class OcdObject:
+    type: str
+    file: str
+    data: dict
+
+    @property
+    def id(self) -> str | None:
+        return self.data.get("_id")
+
+
+@dataclass
+class OcdDirectory:
+    path: Path
+    objects: list[OcdObject] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)   # JSON files of types Oversight does not read
+
+    def of_type(self, type_: str) -> list[OcdObject]:
+        return [obj for obj in self.objects if obj.type == type_]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def json_path(parts) -> str:
+    text = "$"
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.isidentifier():
+            text += f".{part}"
+        else:
+            text += f"[{json.dumps(part)}]"
+    return text
+
+
+@lru_cache(maxsize=1)
+def _validators() -> dict[str, Draft202012Validator]:
+    schemas = {path.stem: json.loads(path.read_text()) for path in SCHEMA_DIR.glob("*.json")}
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    return {
+        type_: Draft202012Validator(schemas[type_], registry=registry, format_checker=FORMATS)
+        for type_ in TYPES
+    }
+
+
+def _message(error) -> str:
+    # A failed pattern or format is clearer as what was expected than as a regex.
+    expected = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if error.validator in ("pattern", "format"):
+        if error.cause is not None:
+            return str(error.cause)
+        if expected:
+            return f"{error.instance!r} is not {expected}"
+    return error.message
+
+
+def schema_problems(type_: str, file: str, data) -> list[Problem]:
+    """Every way ``data`` breaks the schema of ``type_``, in document order."""
+    errors = sorted(_validators()[type_].iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    return [Problem(file, json_path(e.absolute_path), _message(e)) for e in errors]
+
+
+def type_of_file(name: str) -> str | None:
+    prefix, sep, _ = name.partition("_")
+    return prefix if sep and prefix in TYPES else None
+
+
+def read_directory(path: str | Path) -> OcdDirectory:
+    directory = OcdDirectory(Path(path))
+    if not directory.path.is_dir():
+        directory.problems.append(Problem(str(path), "$", "is not a directory"))
+        return directory
+    for file in sorted(directory.path.glob("*.json")):
+        type_ = type_of_file(file.name)
+        if type_ is None:
+            directory.skipped.append(file.name)
+            continue
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as exc:
+            directory.problems.append(Problem(file.name, f"byte {exc.start}", "is not UTF-8 text"))
+            continue
+        except json.JSONDecodeError as exc:
+            directory.problems.append(
+                Problem(file.name, f"line {exc.lineno} column {exc.colno}", f"not JSON: {exc.msg}"))
+            continue
+        directory.problems.extend(schema_problems(type_, file.name, data))
+        if isinstance(data, dict):
+            directory.objects.append(OcdObject(type_, file.name, data))
+    if not directory.objects and not directory.problems:
+        directory.problems.append(Problem(
+            str(path), "$", "holds no Open Civic Data files (organization_*.json, person_*.json, ...)"))
+    directory.problems.extend(_reference_problems(directory.objects))
+    return directory
+
+
+def _reference_problems(objects: list[OcdObject]) -> list[Problem]:
+    """Duplicate ids, OCD ids of the wrong type, and references to ids that are neither in
+    the directory nor OCD ids (which may name an object already in the database)."""
+    problems = []
+    owners: dict[str, OcdObject] = {}
+    for obj in objects:
+        if not isinstance(obj.id, str):
+            continue
+        if obj.id in owners:
+            problems.append(Problem(obj.file, "$._id", f"{obj.id} is also the _id of {owners[obj.id].file}"))
+        else:
+            owners[obj.id] = obj
+        prefix = OCD_PREFIX.get(obj.type)
+        if obj.id.startswith("ocd-") and prefix and not obj.id.startswith(prefix):
+            problems.append(Problem(obj.file, "$._id", f"a {obj.type} cannot have the id {obj.id}"))
+    for obj in objects:
+        for (type_, name), target in REFERENCES.items():
+            value = obj.data.get(name) if obj.type == type_ else None
+            if not isinstance(value, str) or is_pseudo_id(value):
+                continue
+            owner = owners.get(value)
+            if owner is not None:
+                if owner.type != target:
+                    problems.append(Problem(obj.file, f"$.{name}",
+                                            f"{value} is a {owner.type} ({owner.file}), not a {target}"))
+            elif not value.startswith(OCD_PREFIX.get(target, "\0")):
+                problems.append(Problem(obj.file, f"$.{name}", f"no {target} in this directory has the _id {value}"))
+    return problems
