@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 from flask import current_app, render_template
 from markupsafe import Markup
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -198,10 +198,11 @@ def render_intake_sheet(booking_id: int) -> Document | None:
 
 def bookings_without_pdf(limit: int) -> list[int]:
     """Bookings with a stored intake sheet but no rendered PDF yet (oldest first)."""
-    has_sheet = (select(BookingVersion.id)
-                 .where(BookingVersion.booking_id == Booking.id,
-                        BookingVersion.raw_html.is_not(None), BookingVersion.raw_html != "")
-                 .exists())
+    first_sheet = (select(BookingVersion.raw_html)
+                   .where(BookingVersion.booking_id == Booking.id)
+                   .order_by(BookingVersion.fetched_at, BookingVersion.id).limit(1)
+                   .scalar_subquery())
+    has_sheet = func.trim(func.coalesce(first_sheet, "")) != ""
     return db.session.execute(
         select(Booking.id)
         .outerjoin(Document, Document.booking_id == Booking.id)
