@@ -1,9 +1,15 @@
-"""The jails Oversight scrapes, declared once. Another county on a known platform is one
-more entry here (``flask scrape init``)."""
+"""The jails Oversight scrapes, declared once.
+
+The eleven jails are declared below. Another county on a known platform needs no code: it is
+one JSON file in ``jail_configs/`` (written by ``flask scrape init``, see ``scaffold.py``),
+read here at import.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 from datetime import date
+from pathlib import Path
 
 MS = "ocd-division/country:us/state:ms"
 
@@ -58,7 +64,40 @@ JAILS: tuple[JailDeclaration, ...] = (
                     date(2019, 12, 2)),
 )
 
+CONFIG_DIR = Path(__file__).with_name("jail_configs")
+_DATE_FIELDS = ("scrape_started_on", "scrape_stopped_on")
+
+
+def declaration_to_json(jail: JailDeclaration) -> str:
+    data = {f.name: getattr(jail, f.name) for f in fields(jail)}
+    for name in _DATE_FIELDS:
+        data[name] = data[name].isoformat() if data[name] else None
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def declaration_from_json(text: str, source: str = "declaration") -> JailDeclaration:
+    try:
+        data = json.loads(text)
+        for name in _DATE_FIELDS:
+            if data.get(name):
+                data[name] = date.fromisoformat(data[name])
+        return JailDeclaration(**data)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{source}: not a jail declaration: {exc}") from None
+
+
+def load_declarations(directory: Path = CONFIG_DIR) -> tuple[JailDeclaration, ...]:
+    """The jails declared as configuration files, in code order."""
+    if not directory.is_dir():
+        return ()
+    return tuple(declaration_from_json(path.read_text(encoding="utf-8"), str(path))
+                 for path in sorted(directory.glob("*.json")))
+
+
+JAILS = JAILS + load_declarations()
 BY_CODE = {jail.code: jail for jail in JAILS}
+if len(BY_CODE) != len(JAILS):
+    raise ValueError(f"a jail code is declared twice (see {CONFIG_DIR})")
 
 
 def get(code: str) -> JailDeclaration:

@@ -1,0 +1,135 @@
+"""Madison County (ICURRENT.HTM export): the basic cassettes against EXPECTED.md, and the
+export's weak points - reused slot URLs, missing slots, rows without links."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from tests.scrapers.support import (
+    OWN_CASSETTES, amount, assert_name, basic, by_key, expected_rows, local, on_roster, parse_charges,
+    replay,
+)
+
+CODE = "mcdc"
+RACES = {"BLACK": "B", "WHITE": "W", "HISPANIC": "H", "ASIAN IS": "AS"}
+COURTS = {"CIRCUIT CO": "CIRCUIT COURT", "JUSTICE CO": "JUSTICE COURT", "OTHER COUR": "OTHER COURT"}
+
+
+def check_icurrent_moment(result, rows, races, courts, slot_root):
+    """Every row of an ICURRENT EXPECTED.md table (shared with Pearl River)."""
+    assert result.errors == []
+    assert result.complete and result.declared_count == len(rows)
+    records = on_roster(result)
+    assert set(records) == {row["intake_number"] for row in rows}
+    for row in rows:
+        record = records[row["intake_number"]]
+        assert record.bk == row["bk"] and record.intake_number == row["intake_number"]
+        assert record.link == slot_root + row["slot"] and record.link_is_slot
+        assert record.img_src == slot_root + row["slot"].replace("ICUD", "ICUP").replace(".HTM", ".jpg")
+        assert_name(record, row)
+        assert record.sex_raw == row["sex"] and record.sex == row["sex"]
+        assert record.race_raw == row["race"] and record.race == races[row["race"]]
+        assert record.dob == datetime.strptime(row["DOB"], "%m/%d/%Y").date()
+        assert record.intake_age == int(row["age"])
+        assert record.booked_at == local(row["intake date/time"], "%m/%d/%Y %H:%M")
+        assert record.booked_on == datetime.strptime(row["intake date/time"], "%m/%d/%Y %H:%M").date()
+        assert record.booking_date_precision == "datetime"
+        assert record.agency_raw == row["agency"]
+        expected = parse_charges(row["charges [court, bond]"])
+        assert [c.description for c in record.charges] == [d.split("\u00e3")[0] for d, _ in expected]
+        assert [c.court for c in record.charges] == [courts.get(x[0], x[0]) for _, x in expected]
+        assert [c.bond for c in record.charges] == [amount(x[1]) for _, x in expected]
+        for charge in record.charges:
+            if charge.statute and not charge.statute.startswith("8 U.S.C."):
+                assert charge.statute + charge.title == charge.description
+        assert record.charge_1 == record.charges[0].description
+        written, cash = row["written / cash bond"].split(" / ")
+        assert (record.bond_written, record.bond_cash) == (amount(written), amount(cash))
+        assert record.address_line_1 and record.height and record.weight and record.hair and record.eyes
+        assert "INTAKE #:" in record.raw_html
+        assert record.normalized_text.startswith("Name:\n" + row["name (raw)"])
+        assert "AGE:" not in record.normalized_text          # the age ticks; it is not compared
+        assert record.detail_complete
+
+
+SLOTS = "http://mydcstraining.com/agencyinfo/MS/4360/inmate/"
+
+
+@pytest.mark.parametrize("moment", ["t0", "t1"])
+def test_every_booking_as_expected(basic_runs, moment):
+    check_icurrent_moment(basic_runs[moment], expected_rows(CODE, moment), RACES, COURTS, SLOTS)
+
+
+def test_the_sheets_own_irregularities(basic_runs):
+    records = by_key(basic_runs["t0"])
+    assert records["BK0000009875 - 002"].offense_on is None                 # 00/00/0000
+    assert records["BK0000011872 - 002"].offense_on == date(2019, 11, 5)
+    assert records["BK0000011872 - 002"].intake_case_number == "19-011245"
+    castillo = records["BK0000012921 - 001"]
+    assert (castillo.charge_1_statute, castillo.charge_1_title) == ("8 U.S.C. 1325", "UNLAWFUL ENTRY")
+    young = records["BK0000008112 - 003"]
+    assert young.charge_1 == "HLD Other AgencyHold for other Agency"
+    assert (young.charge_1_statute, young.charge_1_title) == (None, None)
+    duckworth = records["BK0000012950 - 001"]
+    assert (duckworth.charge_1_statute, duckworth.charge_1_title) == ("63-11-30(1)(a)", "DUI 1ST OFFENSE")
+    assert duckworth.charges[1].statute == "63-3-1213" and duckworth.charges[1].bond is None
+
+
+def test_a_reused_slot_never_merges_two_people(basic_runs):
+    t0, t1 = on_roster(basic_runs["t0"]), on_roster(basic_runs["t1"])
+    # ICUD0002.HTM showed Breland-Foster at t0 and Castillo at t1: two bookings, two keys.
+    assert t0["BK0000012944 - 001"].link == t1["BK0000012921 - 001"].link == SLOTS + "ICUD0002.HTM"
+    assert "BK0000012944 - 001" not in t1
+    # Castillo moved slots but is the same booking with the same sheet.
+    assert t0["BK0000012921 - 001"].link != t1["BK0000012921 - 001"].link
+    assert t0["BK0000012921 - 001"].normalized_text == t1["BK0000012921 - 001"].normalized_text
+
+
+def test_only_a_real_change_changes_the_sheet(basic_runs):
+    t0, t1 = on_roster(basic_runs["t0"]), on_roster(basic_runs["t1"])
+    changed = {key for key in set(t0) & set(t1) if t0[key].normalized_text != t1[key].normalized_text}
+    assert changed == {"BK0000010233 - 002"}            # Pickens: resisting arrest added
+    assert len(t1["BK0000010233 - 002"].charges) == 3
+    assert t1["BK0000010233 - 002"].bond_written == amount("1,300.00")
+
+
+# ---- own cassettes ------------------------------------------------------------------------
+
+def test_a_slot_that_vanished_between_roster_and_sheet():
+    """The roster lists three people; slot 2's sheet is gone (404) by the time it is read."""
+    moment = OWN_CASSETTES / CODE / "slot_gone" / "t0"
+    blind = replay(CODE, moment)
+    assert [e.split(": ")[1] for e in blind.errors] == ["detail page"]
+    assert blind.errors[0].startswith(SLOTS + "ICUD0002.HTM: detail page: 404")
+    assert set(on_roster(blind)) == {"BK0000011872 - 002", "BK0000012921 - 001"}
+    # Without knowing who is in custody, slot 2 could hide anyone: no releases from this run.
+    assert not blind.complete
+
+    informed = replay(CODE, moment, known_keys={"BK0000012944": "BK0000012944 - 001"})
+    assert informed.complete
+    kept = by_key(informed)["BK0000012944 - 001"]
+    assert not kept.detail_complete and kept.bk == "BK0000012944" and kept.name_raw is None
+
+
+def test_a_row_without_a_link_and_a_roster_without_a_header():
+    """An anchor with no href; no <th> header row (the spec's cell positions apply)."""
+    moment = OWN_CASSETTES / CODE / "no_href" / "t0"
+    result = replay(CODE, moment, known_keys={"BK0000012944": "BK0000012944 - 001"})
+    assert result.errors == [f"{SLOTS}ICURRENT.HTM: link: no page to read for 'BK0000012944'"]
+    assert result.complete and result.declared_count == 2
+    records = by_key(result)
+    assert records["BK0000011872 - 002"].detail_complete
+    assert records["BK0000011872 - 002"].charge_1 == "97-3-7(2)AGGRAVATED ASSAULT"
+    assert not records["BK0000012944 - 001"].detail_complete
+
+
+def test_a_steady_state_run_reads_only_new_sheets(basic_runs):
+    """With the bookings in custody known, unchanged rows are taken from the roster alone."""
+    known = {record.bk: key for key, record in on_roster(basic_runs["t0"]).items()}
+    result = replay(CODE, basic(CODE, "t1"), known_keys=known, skip_detail=lambda bk: bk in known)
+    assert result.complete and result.errors == []
+    assert result.requests_sent == 2                      # the roster and Moffett's new sheet
+    full = [r for r in result.records if r.detail_complete]
+    assert [r.booking_key for r in full] == ["BK0000012960 - 001"]
+    assert {r.booking_key for r in result.records} == set(on_roster(basic_runs["t1"]))
