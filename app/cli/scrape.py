@@ -1,3 +1,159 @@
-"""Commands for this area are added here."""
+"""Jail docket commands: ``flask scrape JAIL|all``, ``flask scrape list|reparse|init`` and
+``flask export bookings``."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Booking, Jail, ScrapeRun
+from ..services.bookings_export import FORMATS, ExportError, export_bookings
+from ..services.scrape import UnknownJail, run_scrape
+from .groups import export_group
 
 COMMANDS = []
+
+
+class ScrapeGroup(AppGroup):
+    """``flask scrape JAIL`` is short for ``flask scrape run JAIL``: a first word that is not
+    a subcommand is a jail code (or ``all``)."""
+
+    def parse_args(self, ctx, args):
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+scrape_group = ScrapeGroup(
+    "scrape",
+    help="Scrape jail dockets: flask scrape JAIL|all [--replay DIR] [--now ISO8601], "
+         "or one of the subcommands below.",
+)
+COMMANDS.append(scrape_group)
+
+
+def _parse_now(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        now = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date and time", param_hint="--now") from None
+    if now.tzinfo is None:
+        raise click.BadParameter(f"{text!r} has no UTC offset (e.g. 2019-11-05T14:15:00-06:00)",
+                                 param_hint="--now")
+    return now
+
+
+def _replay_moments(replay: str, codes: list[str]) -> dict[str, Path | None]:
+    """Where each jail's moment is for ``scrape all --replay DIR``: ``DIR/<jail>``, or DIR
+    with ``{jail}`` filled in (``dockets/{jail}/basic/t0``). None where there is none."""
+    moments = {}
+    for code in codes:
+        path = Path(replay.replace("{jail}", code)) if "{jail}" in replay else Path(replay) / code
+        moments[code] = path if (path / "index.json").is_file() else None
+    return moments
+
+
+@scrape_group.command("run")
+@click.argument("target", metavar="JAIL|all")
+@click.option("--replay", metavar="DIR",
+              help="Replay a recorded cassette moment instead of the live site. With 'all': "
+                   "DIR/<jail> per jail, or a path containing {jail}.")
+@click.option("--now", "now_text", metavar="ISO8601",
+              help="The run's clock (default: now, or the cassette's capture time).")
+def scrape_command(target, replay, now_text):
+    """Scrape one jail, or every jail, and print each run's report. Exit 1 if a run failed."""
+    now = _parse_now(now_text)
+    if target == "all":
+        if replay is None:
+            codes = list(db.session.scalars(select(Jail.code).where(Jail.active).order_by(Jail.code)))
+            moments = dict.fromkeys(codes)
+        else:
+            codes = list(db.session.scalars(select(Jail.code).order_by(Jail.code)))
+            moments = _replay_moments(replay, codes)
+            for code in [c for c, path in moments.items() if path is None]:
+                click.echo(f"{code}: skipped (no cassette moment for it under {replay})")
+                del moments[code]
+        if not moments:
+            click.echo("Error: no jail to scrape (run `flask seed`, or check --replay)", err=True)
+            sys.exit(2)
+    else:
+        if replay is not None and not (Path(replay) / "index.json").is_file():
+            raise click.BadParameter(f"{replay} holds no index.json (a cassette moment)", param_hint="--replay")
+        moments = {target: Path(replay) if replay is not None else None}
+
+    failed = 0
+    for code, moment in moments.items():
+        try:
+            outcome = run_scrape(code, replay_dir=moment, now=now)
+        except UnknownJail as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        click.echo(outcome.summary())
+        failed += not outcome.ok
+    if failed:
+        click.echo(f"{failed} of {len(moments)} runs failed", err=True)
+        sys.exit(1)
+
+
+@scrape_group.command("list")
+def list_command():
+    """Every jail with its platform, population held and its latest run."""
+    held = dict(db.session.execute(
+        select(Booking.jail_id, func.count()).where(Booking.in_custody).group_by(Booking.jail_id)
+    ).all())
+    latest = (select(ScrapeRun.jail_id, func.max(ScrapeRun.id).label("run_id"))
+              .group_by(ScrapeRun.jail_id).subquery())
+    runs = {run.jail_id: run for run in db.session.scalars(
+        select(ScrapeRun).join(latest, ScrapeRun.id == latest.c.run_id))}
+    jails = db.session.scalars(select(Jail).order_by(Jail.code)).all()
+    if not jails:
+        click.echo("No jails yet: run `flask seed`.")
+        return
+    click.echo(f"{'jail':<7} {'platform':<15} {'active':<6} {'held':>5}  last run")
+    for jail in jails:
+        run = runs.get(jail.id)
+        last = "never" if run is None else (
+            f"{run.outcome} as of {run.as_of.isoformat()}: seen {run.seen}, new {run.new}, "
+            f"changed {run.changed}, released {run.released}, errors {run.errors}")
+        click.echo(f"{jail.code:<7} {jail.platform or '-':<15} {'yes' if jail.active else 'no':<6} "
+                   f"{held.get(jail.id, 0):>5}  {last}")
+
+
+@export_group.command("bookings")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="csv, or jsonl (one JSON object a line).")
+@click.option("--jail", "jail_code", metavar="CODE", help="Only this jail's bookings.")
+@click.option("-o", "--output", default="-", metavar="FILE",
+              help="Write here instead of standard output (replaced only once complete).")
+def export_bookings_command(fmt, jail_code, output):
+    """Every booking, keyed by the original dataset's field names plus in_custody."""
+    try:
+        if output == "-":
+            count = export_bookings(sys.stdout, fmt, jail_code)
+        else:
+            # Written beside the target and renamed at the end: a failed export never
+            # leaves a truncated file where a good one was.
+            directory = os.path.dirname(os.path.abspath(output))
+            fd, partial = tempfile.mkstemp(prefix=".export-", dir=directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    count = export_bookings(out, fmt, jail_code)
+                os.chmod(partial, 0o644)
+                os.replace(partial, output)
+            except BaseException:
+                os.unlink(partial)
+                raise
+    except ExportError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"exported {count} bookings ({fmt}) to {'standard output' if output == '-' else output}",
+               err=True)

@@ -15,27 +15,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, fields
+from datetime import datetime, time
 from enum import Enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    ARRAY, Integer, String, and_, any_, bindparam, case, delete, func, insert, or_, select,
-    update,
+    ARRAY, Integer, String, any_, bindparam, case, delete, func, insert, select, update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import AgencyAlias, Booking, BookingVersion, Charge, Jail, ScrapeRun
 from ..scrapers.records import BookingRecord, ChargeRecord, ScrapeResult
+from .sql import dialect_insert
 
-# BookingRecord fields copied onto the booking row as they are. Release fields are handled
-# apart (a roster sighting overrides them); the sheet itself goes to BookingVersion.
-_NOT_COPIED = {"charges", "raw_html", "normalized_text", "detail_complete", "released_at",
-               "released_on", "release_precision"}
-BOOKING_FIELDS = tuple(f.name for f in fields(BookingRecord) if f.name not in _NOT_COPIED)
-CHARGE_FIELDS = tuple(f.name for f in fields(ChargeRecord))
+# BookingRecord fields copied onto the booking row as they are: those the bookings table
+# has a column for. Release fields are handled apart (a roster sighting overrides them);
+# the sheet itself goes to BookingVersion.
+_HANDLED_APART = {"released_at", "released_on", "release_precision"}
+BOOKING_FIELDS = tuple(f.name for f in fields(BookingRecord)
+                       if f.name in Booking.__table__.columns and f.name not in _HANDLED_APART)
+CHARGE_FIELDS = tuple(f.name for f in fields(ChargeRecord) if f.name in Charge.__table__.columns)
 
 
 class ReleaseCheck(str, Enum):
@@ -76,13 +76,6 @@ def in_list(column, values, item_type=Integer):
         return column == any_(bindparam(None, values, type_=ARRAY(item_type)))
     unpacked = func.json_each(json.dumps(values)).table_valued("value")
     return column.in_(select(unpacked.c.value))
-
-
-def insert_ignoring_duplicates(model):
-    """An INSERT that skips rows clashing with a unique constraint (another run queued the
-    same thing first)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(model).on_conflict_do_nothing()
 
 
 # ---- agencies ---------------------------------------------------------------------------
@@ -126,7 +119,8 @@ class AgencyMapper:
             return 0
         rows = [{"jail_id": self.jail_id, "raw": raw, "is_prefix": False, "agency_id": None,
                  "first_seen_at": now, "updated_at": now} for raw in self.queue]
-        db.session.execute(insert_ignoring_duplicates(AgencyAlias), rows)
+        # Another run may queue the same spelling at the same time: the first one wins.
+        db.session.execute(dialect_insert(AgencyAlias).on_conflict_do_nothing(), rows)
         for raw in self.queue:
             self.exact[raw] = None
         queued, self.queue = len(self.queue), {}
@@ -217,7 +211,8 @@ def _booking_values(record: BookingRecord, agencies: AgencyMapper) -> dict:
 
 
 def _charge_rows(booking_id: int, record: BookingRecord) -> list[dict]:
-    return [{"booking_id": booking_id, "position": position, **asdict(charge)}
+    return [{"booking_id": booking_id, "position": position,
+             **{name: getattr(charge, name) for name in CHARGE_FIELDS}}
             for position, charge in enumerate(record.charges, start=1)]
 
 

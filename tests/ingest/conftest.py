@@ -61,6 +61,14 @@ def jail(app_ctx):
     return jail
 
 
+@pytest.fixture
+def seeded(app_ctx):
+    """The declared jails, agencies and aliases, as ``flask seed`` loads them."""
+    from app.services.reference import seed_reference_data
+
+    seed_reference_data()
+
+
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 

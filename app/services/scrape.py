@@ -1,0 +1,205 @@
+"""One scrape of one jail, start to finish: a run row, a fetcher whose every page goes to
+the archive, the jail's scraper, the ingest in one transaction, and the run's report.
+
+``run_scrape`` never raises for a failing site: a roster that will not load, a layout
+that yields nobody, or a parser that crashes all end as a run whose outcome is "failed",
+with the reason in ``error_text`` and in the log.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Booking, Jail, ScrapeRun
+from ..models.types import utcnow
+from ..scrapers.fetch import CassetteFetcher, Fetcher, HttpFetcher
+from ..scrapers.jails import get as declared_jail
+from ..scrapers.platforms import get_scraper
+from ..scrapers.records import ScrapeResult
+from .archive import PageArchive
+from .ingest import IngestCounts, ReleaseCheck, ingest
+
+log = logging.getLogger(__name__)
+
+# error_text keeps this many problems; the count in ``errors`` is always the full one.
+MAX_ERROR_LINES = 200
+
+
+class UnknownJail(LookupError):
+    pass
+
+
+@dataclass
+class ScrapeOutcome:
+    run_id: int
+    jail_code: str
+    outcome: str                      # "success" | "incomplete" | "failed"
+    seen: int = 0
+    new: int = 0
+    changed: int = 0
+    released: int = 0
+    errors: int = 0
+    new_booking_ids: list[int] = field(default_factory=list)
+    as_of: datetime | None = None
+    pages_fetched: int = 0
+    requests_sent: int = 0
+    error_text: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """The run completed (an incomplete roster read is still a completed run)."""
+        return self.outcome != "failed"
+
+    def summary(self) -> str:
+        line = (f"{self.jail_code}: {self.outcome} as of {self.as_of.isoformat() if self.as_of else '?'}"
+                f" - pages {self.pages_fetched}, requests {self.requests_sent}, seen {self.seen},"
+                f" new {self.new}, changed {self.changed}, released {self.released},"
+                f" errors {self.errors} (run {self.run_id})")
+        if self.error_text:
+            line += "\n  " + "\n  ".join(self.error_text.splitlines()[:10])
+        return line
+
+
+def _jail(jail_code: str) -> Jail:
+    jail = db.session.scalar(select(Jail).where(Jail.code == jail_code))
+    if jail is None:
+        known = ", ".join(db.session.scalars(select(Jail.code).order_by(Jail.code))) or "none"
+        raise UnknownJail(f"no jail {jail_code!r} in the database (known: {known}); run `flask seed`")
+    return jail
+
+
+def _known_in_custody(jail: Jail, list_id_field: str) -> dict[str, tuple[str, datetime | None]]:
+    """list id -> (booking key, when its sheet was last read), for everyone in custody."""
+    list_id = getattr(Booking, list_id_field)
+    rows = db.session.execute(
+        select(list_id, Booking.booking_key, Booking.detail_fetched_at)
+        .where(Booking.jail_id == jail.id, Booking.in_custody, list_id.is_not(None))
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def detail_skipper(budget: int | None, known: dict[str, tuple[str, datetime | None]]):
+    """``skip_detail`` for a run: with a refresh budget, only that many known bookings have
+    their sheet re-read - those read longest ago (or never) - and the rest are taken from the
+    roster row. New people are always read. No budget: every sheet is read."""
+    if budget is None:
+        return None
+    oldest_first = sorted(known, key=lambda list_id: (known[list_id][1] is not None,
+                                                      known[list_id][1] or datetime.min))
+    skipped = frozenset(oldest_first[max(budget, 0):])
+    return skipped.__contains__
+
+
+def _build_fetcher(replay_dir, archive: PageArchive) -> Fetcher:
+    if replay_dir is not None:
+        return CassetteFetcher(replay_dir, on_page=archive)
+    config = current_app.config
+    return HttpFetcher(user_agent=config["SCRAPE_USER_AGENT"], timeout=config["SCRAPE_TIMEOUT"],
+                       on_page=archive)
+
+
+def _attach_archive(fetcher: Fetcher, archive: PageArchive) -> None:
+    """A fetcher handed in keeps its own hook; the archive sees every page as well."""
+    previous = fetcher.on_page
+    if previous is None:
+        fetcher.on_page = archive
+        return
+
+    def both(page):
+        archive(page)
+        previous(page)
+
+    fetcher.on_page = both
+
+
+def _error_text(lines: list[str]) -> str | None:
+    if not lines:
+        return None
+    kept = lines[:MAX_ERROR_LINES]
+    if len(lines) > len(kept):
+        kept.append(f"... and {len(lines) - len(kept)} more")
+    return "\n".join(kept)
+
+
+def run_scrape(jail_code: str, *, replay_dir: str | Path | None = None, now: datetime | None = None,
+               fetcher: Fetcher | None = None) -> ScrapeOutcome:
+    """Scrape one jail now (or replay a cassette moment, as of its capture time unless
+    ``now`` is given) and save what it shows."""
+    jail = _jail(jail_code)
+    scraper = get_scraper(declared_jail(jail_code))
+    archive = PageArchive(current_app.config["ARCHIVE_DIR"], jail.id)
+    if fetcher is None:
+        fetcher = _build_fetcher(replay_dir, archive)
+    else:
+        _attach_archive(fetcher, archive)
+    if now is None:
+        now = getattr(fetcher, "captured_at", None) or utcnow()
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+
+    run = ScrapeRun(jail_id=jail.id, started_at=utcnow(), as_of=now, outcome="running",
+                    replay_source=str(replay_dir) if replay_dir is not None else None)
+    db.session.add(run)
+    db.session.commit()
+    archive.run_id = run.id
+    outcome = ScrapeOutcome(run_id=run.id, jail_code=jail.code, outcome="failed", as_of=now)
+
+    known = _known_in_custody(jail, scraper.list_id_field)
+    fatal: str | None = None
+    result: ScrapeResult | None = None
+    counts: IngestCounts | None = None
+    try:
+        result = scraper.scrape(fetcher, now=now,
+                                skip_detail=detail_skipper(jail.detail_refresh_budget, known),
+                                known_keys={list_id: key for list_id, (key, _) in known.items()})
+    except Exception as exc:  # noqa: BLE001 - a broken site or parser fails the run, not the caller
+        log.exception("scrape of %s crashed", jail.code)
+        fatal = f"scrape crashed: {type(exc).__name__}: {exc}"
+
+    # The archive is kept whatever happens next: it is what a fixed parser will re-read.
+    archive.save()
+    db.session.commit()
+
+    if result is not None:
+        try:
+            counts = ingest(jail, result, run=run, now=now)
+        except Exception as exc:  # noqa: BLE001 - recorded on the run; nothing half-saved
+            db.session.rollback()
+            log.exception("ingest of %s failed", jail.code)
+            fatal = f"ingest failed: {type(exc).__name__}: {exc}"
+        else:
+            if counts.release_check is ReleaseCheck.EMPTY:
+                # A roster that parses to nobody is a layout change until proven otherwise:
+                # the run fails and saves nothing.
+                db.session.rollback()
+                fatal, counts = counts.release_check.value, None
+
+    problems = list(result.errors) if result is not None else []
+    if fatal is not None:
+        log.error("scrape of %s failed: %s", jail.code, fatal)
+        problems.insert(0, fatal)
+    else:
+        outcome.outcome = "success" if counts.release_check is ReleaseCheck.INFERRED else "incomplete"
+        if outcome.outcome == "incomplete":
+            problems.insert(0, counts.release_check.value)
+        outcome.seen, outcome.new, outcome.changed = counts.seen, counts.new, counts.changed
+        outcome.released, outcome.new_booking_ids = counts.released, counts.new_booking_ids
+    outcome.errors = (len(result.errors) if result is not None else 0) + (fatal is not None)
+
+    run = db.session.get(ScrapeRun, outcome.run_id)
+    outcome.pages_fetched, outcome.requests_sent = fetcher.pages_fetched, fetcher.requests_sent
+    outcome.error_text = _error_text(problems)
+    run.finished_at = utcnow()
+    run.outcome = outcome.outcome
+    run.pages_fetched, run.requests_sent = outcome.pages_fetched, outcome.requests_sent
+    run.roster_declared = result.declared_count if result is not None else None
+    run.seen, run.new, run.changed, run.released = outcome.seen, outcome.new, outcome.changed, outcome.released
+    run.errors, run.error_text = outcome.errors, outcome.error_text
+    db.session.commit()
+    return outcome
