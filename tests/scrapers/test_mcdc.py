@@ -2,55 +2,17 @@
 export's weak points - reused slot URLs, missing slots, rows without links."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from tests.scrapers.support import (
-    OWN_CASSETTES, amount, assert_name, basic, by_key, expected_rows, local, on_roster, parse_charges,
-    replay,
+    OWN_CASSETTES, amount, basic, by_key, check_icurrent_moment, expected_rows, on_roster, replay,
 )
 
 CODE = "mcdc"
 RACES = {"BLACK": "B", "WHITE": "W", "HISPANIC": "H", "ASIAN IS": "AS"}
 COURTS = {"CIRCUIT CO": "CIRCUIT COURT", "JUSTICE CO": "JUSTICE COURT", "OTHER COUR": "OTHER COURT"}
-
-
-def check_icurrent_moment(result, rows, races, courts, slot_root):
-    """Every row of an ICURRENT EXPECTED.md table (shared with Pearl River)."""
-    assert result.errors == []
-    assert result.complete and result.declared_count == len(rows)
-    records = on_roster(result)
-    assert set(records) == {row["intake_number"] for row in rows}
-    for row in rows:
-        record = records[row["intake_number"]]
-        assert record.bk == row["bk"] and record.intake_number == row["intake_number"]
-        assert record.link == slot_root + row["slot"] and record.link_is_slot
-        assert record.img_src == slot_root + row["slot"].replace("ICUD", "ICUP").replace(".HTM", ".jpg")
-        assert_name(record, row)
-        assert record.sex_raw == row["sex"] and record.sex == row["sex"]
-        assert record.race_raw == row["race"] and record.race == races[row["race"]]
-        assert record.dob == datetime.strptime(row["DOB"], "%m/%d/%Y").date()
-        assert record.intake_age == int(row["age"])
-        assert record.booked_at == local(row["intake date/time"], "%m/%d/%Y %H:%M")
-        assert record.booked_on == datetime.strptime(row["intake date/time"], "%m/%d/%Y %H:%M").date()
-        assert record.booking_date_precision == "datetime"
-        assert record.agency_raw == row["agency"]
-        expected = parse_charges(row["charges [court, bond]"])
-        assert [c.description for c in record.charges] == [d.split("\u00e3")[0] for d, _ in expected]
-        assert [c.court for c in record.charges] == [courts.get(x[0], x[0]) for _, x in expected]
-        assert [c.bond for c in record.charges] == [amount(x[1]) for _, x in expected]
-        for charge in record.charges:
-            if charge.statute and not charge.statute.startswith("8 U.S.C."):
-                assert charge.statute + charge.title == charge.description
-        assert record.charge_1 == record.charges[0].description
-        written, cash = row["written / cash bond"].split(" / ")
-        assert (record.bond_written, record.bond_cash) == (amount(written), amount(cash))
-        assert record.address_line_1 and record.height and record.weight and record.hair and record.eyes
-        assert "INTAKE #:" in record.raw_html
-        assert record.normalized_text.startswith("Name:\n" + row["name (raw)"])
-        assert "AGE:" not in record.normalized_text          # the age ticks; it is not compared
-        assert record.detail_complete
 
 
 SLOTS = "http://mydcstraining.com/agencyinfo/MS/4360/inmate/"

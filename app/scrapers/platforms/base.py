@@ -134,6 +134,16 @@ class RosterRead:
             return
         self._released.setdefault(record.booking_key, record)
 
+    def is_complete(self, rows: list[RosterRow]) -> bool:
+        """Every roster page read, as many rows as the site declares, and every row keyed -
+        the only kind of read releases may be inferred from."""
+        declared = self.result.declared_count
+        # A row left without a key could hide a booking already in custody, unless the
+        # caller said which bookings those are (then it is someone new).
+        hidden = self.unresolved_rows if self.known_keys is None else 0
+        return bool(self.roster_intact and rows and (declared is None or declared == len(rows))
+                    and not hidden)
+
     def finish(self, rows: list[RosterRow], counters: tuple[int, int]) -> ScrapeResult:
         result = self.result
         result.roster_keys = set(self._kept)
@@ -141,15 +151,12 @@ class RosterRead:
             record for key, record in self._released.items() if key not in self._kept
         ]
         declared = result.declared_count
-        if declared is not None and declared != len(rows):
+        if self.roster_intact and not rows:
+            self.error(self.scraper.jail.docket_url, "roster", "no bookings found (has the layout changed?)")
+        elif self.roster_intact and declared is not None and declared != len(rows):
             self.error(self.scraper.jail.docket_url, "roster",
                        f"the site declares {declared} bookings but {len(rows)} rows were read")
-        # A row left without a key could hide a booking already in custody, unless the
-        # caller said which bookings those are (then it is someone new).
-        hidden = self.unresolved_rows if self.known_keys is None else 0
-        result.complete = bool(
-            self.roster_intact and rows and (declared is None or declared == len(rows)) and not hidden
-        )
+        result.complete = self.is_complete(rows)
         result.requests_sent = self.fetcher.requests_sent - counters[0]
         result.pages_fetched = self.fetcher.pages_fetched - counters[1]
         return result
@@ -205,7 +212,8 @@ class Scraper:
         rows = list(unique.values())
         for row in rows:
             self._read_person(read, row, skip_detail)
-        if known_keys and read.roster_intact:
+        if known_keys and read.is_complete(rows):
+            # Only a whole roster tells who has left it.
             on_roster = {row.list_id for row in rows}
             missing = [list_id for list_id in known_keys if list_id not in on_roster]
             if missing:
