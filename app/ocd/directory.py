@@ -140,6 +140,7 @@ def read_directory(path: str | Path) -> OcdDirectory:
         directory.problems.append(Problem(
             str(path), "$", "holds no Open Civic Data files (organization_*.json, person_*.json, ...)"))
     directory.problems.extend(_reference_problems(directory.objects))
+    directory.problems.sort(key=lambda problem: problem.file)  # stable: a file's problems stay in order
     return directory
 
 
@@ -157,7 +158,7 @@ def _reference_problems(objects: list[OcdObject]) -> list[Problem]:
             owners[obj.id] = obj
         prefix = OCD_PREFIX.get(obj.type)
         if obj.id.startswith("ocd-") and prefix and not obj.id.startswith(prefix):
-            problems.append(Problem(obj.file, "$._id", f"a {obj.type} cannot have the id {obj.id}"))
+            problems.append(Problem(obj.file, "$._id", f"{obj.type} files need an {prefix}<uuid> id, not {obj.id}"))
     for obj in objects:
         for (type_, name), target in REFERENCES.items():
             value = obj.data.get(name) if obj.type == type_ else None
@@ -167,7 +168,7 @@ def _reference_problems(objects: list[OcdObject]) -> list[Problem]:
             if owner is not None:
                 if owner.type != target:
                     problems.append(Problem(obj.file, f"$.{name}",
-                                            f"{value} is a {owner.type} ({owner.file}), not a {target}"))
+                                            f"{value} is the _id of {owner.file}, which is not a {target}"))
             elif not value.startswith(OCD_PREFIX.get(target, "\0")):
                 problems.append(Problem(obj.file, f"$.{name}", f"no {target} in this directory has the _id {value}"))
     return problems

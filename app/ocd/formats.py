@@ -53,7 +53,8 @@ FORMATS = FormatChecker(formats=())
 
 @FORMATS.checks("fuzzy-date", raises=ValueError)
 def _check_fuzzy_date(value) -> bool:
-    if isinstance(value, str):
+    # Blank is allowed: pupa writes "" for a date nobody knows.
+    if isinstance(value, str) and value:
         parse_fuzzy_date(value)
     return True
 

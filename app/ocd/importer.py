@@ -9,8 +9,8 @@ Matching, as pupa does it but without trusting names:
 
 * departments by OCD id, then by name and state;
 * officers by OCD id, then by their ``unique_internal_identifier``, then by a badge number
-  held in the same department when exactly one officer there holds it, and only someone who
-  arrives with no identifier at all by first and last name in the department (reported);
+  held in the same department when exactly one officer there holds it, and last (reported)
+  by first and last name in the department for people with no unique identifier;
 * assignments by officer, job title and start date (then badge number), since memberships
   have no ids of their own.
 
@@ -111,6 +111,8 @@ def import_directory(path: str | Path) -> ImportReport:
     directory = read_directory(path)
     if directory.problems:
         raise OcdImportError(directory.problems)
+    for obj in directory.objects:
+        obj.data = _without_blanks(obj.data)
     run = _Import(directory)
     try:
         with db.session.no_autoflush:
@@ -126,6 +128,11 @@ def import_directory(path: str | Path) -> ImportReport:
         db.session.rollback()
         raise
     return run.report()
+
+
+def _without_blanks(data: dict) -> dict:
+    """pupa writes every field, "" or null when nobody knows it: blank means absent."""
+    return {key: value for key, value in data.items() if value not in ("", None)}
 
 
 def _chunks(values):
@@ -191,8 +198,9 @@ class _Import:
 
     def count_unused(self, obj: OcdObject) -> None:
         for name in obj.data.keys() - USED[obj.type]:
-            self.not_stored[(obj.type, name)] += 1
-        for name in obj.data.get("extras", {}).keys() - USED_EXTRAS[obj.type]:
+            if obj.data[name] not in ([], {}):
+                self.not_stored[(obj.type, name)] += 1
+        for name in _without_blanks(obj.data.get("extras", {})).keys() - USED_EXTRAS[obj.type]:
             self.not_stored[(obj.type, f"extras.{name}")] += 1
 
     def claim(self, obj: OcdObject, row) -> bool:
@@ -229,6 +237,11 @@ class _Import:
             self.person(obj, person_departments.get(obj.id, set()), sole)
         for obj, department in zip(memberships, membership_departments):
             self.membership(obj, department)
+        for obj in self.dir.of_type("person"):
+            if obj.id in self.officers:
+                held = {a.star_no for a in self.officers[obj.id].assignments}
+                for badge in set(self.identifiers(obj, BADGE_SCHEME)) - held:
+                    self.not_stored[("person", "identifiers (badge_number on no membership)")] += 1
 
     # -- loading what already exists, a few set-based queries --------------------------
     def load_departments(self) -> None:
@@ -285,9 +298,9 @@ class _Import:
                 .options(*with_collections)).all()
             for star_no, officer in rows:
                 self.by_badge[(officer.department_id, star_no)].add(officer)
-        # Names last of all, for people who arrive with no id, identifier or badge at all.
+        # Names last of all, for people who arrive with neither an id nor a unique identifier.
         last_names = {name_parts(p)["last_name"] for p in people
-                      if p.id not in self.by_person_id and not p.data.get("identifiers")} - {None}
+                      if p.id not in self.by_person_id and not self.identifiers(p, UII_SCHEME)} - {None}
         self.by_full_name: dict[tuple[int, str, str], set[Officer]] = defaultdict(set)
         for chunk in _chunks(last_names):
             for officer in db.session.scalars(
@@ -339,7 +352,7 @@ class _Import:
 
     def organization_parts(self, obj: OcdObject, department: Department) -> None:
         for index, post in enumerate(obj.data.get("posts", [])):
-            for name in post.keys() - {"label", "extras"}:
+            for name in _without_blanks(post).keys() - {"label", "extras"}:
                 self.not_stored[("organization", f"posts.{name}")] += 1
             self.define_job(department, post["label"], post.get("extras", {}))
         for description in obj.data.get("extras", {}).get("units", []):
@@ -449,22 +462,24 @@ class _Import:
             self.problem(obj, "$.identifiers", f"{UII_SCHEME} {uii} belongs to another officer ({by_uii.ocd_id})")
             return
         department = next(iter(departments)) if departments else None
+        # Badges and names are only compared within the department the person belongs to.
+        home = department or sole
         officer = by_id or by_uii
-        if officer is None and department is not None and department.id is not None:
+        if officer is None and home is not None and home.id is not None:
             candidates = {o for badge in self.identifiers(obj, BADGE_SCHEME)
-                          for o in self.by_badge.get((department.id, badge), ())
+                          for o in self.by_badge.get((home.id, badge), ())
                           if o.unique_internal_identifier in (None, uii)}
             if len(candidates) > 1:
                 ids = ", ".join(sorted(o.ocd_id for o in candidates))
                 self.problem(obj, "$.identifiers", f"its badge numbers match {len(candidates)} officers "
-                                                   f"of {department.name} ({ids})")
+                                                   f"of {home.name} ({ids})")
                 return
             officer = candidates.pop() if candidates else None
-        if officer is None and department is not None and not data.get("identifiers"):
-            key = (department.id, values["first_name"], values["last_name"])
+        if officer is None and home is not None and uii is None:
+            key = (home.id, values["first_name"], values["last_name"])
             namesakes = self.by_full_name.get(key, set())
             if len(namesakes) > 1:
-                self.problem(obj, "$.name", f"{len(namesakes)} officers of {department.name} have this "
+                self.problem(obj, "$.name", f"{len(namesakes)} officers of {home.name} have this "
                                             "name; give an identifier to say which")
                 return
             if namesakes:

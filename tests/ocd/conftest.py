@@ -113,18 +113,19 @@ class WriteRecorder:
 
 
 @pytest.fixture
-def record_writes(app_ctx):
-    recorders = []
+def record_writes():
+    """``record_writes()`` starts recording on the engine of the current app context."""
+    listening = []
 
     def start() -> WriteRecorder:
         recorder = WriteRecorder()
         event.listen(db.engine, "before_cursor_execute", recorder)
-        recorders.append(recorder)
+        listening.append((db.engine, recorder))
         return recorder
 
     yield start
-    for recorder in recorders:
-        event.remove(db.engine, "before_cursor_execute", recorder)
+    for engine, recorder in listening:
+        event.remove(engine, "before_cursor_execute", recorder)
 
 
 def officers_by_name() -> dict[str, Officer]:
