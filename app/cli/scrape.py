@@ -9,11 +9,13 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Booking, Jail, ScrapeRun
+from ..scrapers.scaffold import scaffold_jail
 from ..services.bookings_export import FORMATS, ExportError, export_bookings
 from ..services.scrape import UnknownJail, run_scrape
 from .groups import export_group
@@ -126,6 +128,26 @@ def list_command():
             f"changed {run.changed}, released {run.released}, errors {run.errors}")
         click.echo(f"{jail.code:<7} {jail.platform or '-':<15} {'yes' if jail.active else 'no':<6} "
                    f"{held.get(jail.id, 0):>5}  {last}")
+
+
+@scrape_group.command("init")
+@click.argument("code")
+@click.option("--platform", required=True, help="The vendor platform its docket runs on.")
+@click.option("--name", required=True, help='e.g. "Lamar County Detention Center".')
+@click.option("--county", required=True, help='e.g. "Lamar".')
+@click.option("--url", required=True, help="The docket's roster URL.")
+def init_command(code, platform, name, county, url):
+    """Declare a new jail on a known platform: its configuration, an empty cassette to record
+    its pages into, and a test that replays it."""
+    root = Path(current_app.root_path).parent
+    try:
+        created = scaffold_jail(code, platform, name, county, url, root)
+    except (ValueError, FileExistsError) as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    for path in created:
+        click.echo(f"created {path.relative_to(root)}")
+    click.echo(f"Next: record its pages into the cassette, then `flask seed` and `flask scrape {code}`.")
 
 
 @export_group.command("bookings")

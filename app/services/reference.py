@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Jail
+from ..models import Agency, AgencyAlias, Jail
+from ..scrapers.agency_tables import AGENCY_ALIASES, agency_codes
 from ..scrapers.jails import JAILS, JailDeclaration
 
 
@@ -58,9 +59,42 @@ def seed_jails(report: SeedReport, declarations=JAILS) -> dict[str, Jail]:
     return existing
 
 
+def seed_agencies(report: SeedReport) -> dict[str, Agency]:
+    existing = {agency.code: agency for agency in db.session.scalars(select(Agency))}
+    for code in agency_codes():
+        if code not in existing:
+            existing[code] = Agency(code=code)
+            db.session.add(existing[code])
+            report.agencies_added += 1
+    db.session.flush()
+    return existing
+
+
+def seed_aliases(report: SeedReport, jails: dict[str, Jail], agencies: dict[str, Agency]) -> None:
+    existing = {(alias.jail_id, alias.raw): alias for alias in db.session.scalars(select(AgencyAlias))}
+    for code, aliases in AGENCY_ALIASES.items():
+        jail = jails.get(code)
+        if jail is None:
+            continue
+        for raw, agency_code, is_prefix in aliases:
+            agency_id = agencies[agency_code].id
+            alias = existing.get((jail.id, raw))
+            if alias is None:
+                alias = AgencyAlias(jail_id=jail.id, raw=raw, is_prefix=is_prefix, agency_id=agency_id)
+                db.session.add(alias)
+                existing[(jail.id, raw)] = alias
+                report.aliases_added += 1
+            elif alias.agency_id is None:
+                alias.agency_id, alias.is_prefix = agency_id, is_prefix
+                report.aliases_mapped += 1
+    db.session.flush()
+
+
 def seed_reference_data() -> SeedReport:
     """Upsert every declared jail, agency and alias, and commit."""
     report = SeedReport()
-    seed_jails(report)
+    jails = seed_jails(report)
+    agencies = seed_agencies(report)
+    seed_aliases(report, jails, agencies)
     db.session.commit()
     return report

@@ -1,15 +1,13 @@
 """Ingest with hand-built records: upserts, versions, charges, releases and agencies."""
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Agency, AgencyAlias, Booking, BookingVersion, Charge, ScrapeRun
-from app.scrapers.records import ChargeRecord
+from app.models import Agency, AgencyAlias, Booking, BookingVersion, Charge
 from app.services.ingest import ReleaseCheck, ingest
 
 from .conftest import HOUR, T0, count_writes, finish_run, record, roster, start_run

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Booking, BookingVersion, FetchedPage, Jail, ScrapeRun
+from app.models import AgencyAlias, Booking, BookingVersion, FetchedPage, Jail, ScrapeRun
 from app.scrapers.jails import BY_CODE
 from app.scrapers.platforms import PLATFORMS
 
@@ -156,3 +156,24 @@ def test_basic_story(code, runner, app_ctx, seeded, shared_dir):
     assert runs[0].requests_sent == db.session.scalar(
         select(func.count()).where(FetchedPage.scrape_run_id == runs[0].id))
     assert 0 < runs[0].pages_fetched <= runs[0].requests_sent
+
+
+def test_agencies_are_mapped_and_unknown_spellings_queued(runner, app_ctx, seeded, shared_dir):
+    for code in ("mcdc", "jcadc"):
+        result = replay(runner, code, shared_dir / "dockets" / code / "basic" / "t0")
+        assert result.exit_code == 0, result.output
+    mcdc, jcadc = (db.session.scalar(select(Jail).where(Jail.code == c)) for c in ("mcdc", "jcadc"))
+
+    stored = bookings(mcdc)
+    assert stored["BK0000011872 - 002"].LEA == "CantonPD"          # exact spelling
+    assert stored["BK0000012950 - 001"].LEA == "MHP"               # a shared group
+    assert all(b.agency_id is not None for b in stored.values())
+
+    stored = bookings(jcadc)
+    mapped = {b.agency_raw: b.LEA for b in stored.values() if b.agency_id is not None}
+    assert mapped == {"MSATTGEN": "AG"}
+    kept_raw = {b.agency_raw for b in stored.values() if b.agency_id is None}
+    assert {b.LEA for b in stored.values() if b.agency_id is None} == kept_raw
+    queued = set(db.session.scalars(select(AgencyAlias.raw).where(AgencyAlias.jail_id == jcadc.id,
+                                                                  AgencyAlias.agency_id.is_(None))))
+    assert queued == kept_raw and {"JCSO", "PPD"} <= queued
