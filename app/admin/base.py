@@ -9,6 +9,7 @@ from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.form import SecureForm
+from flask_admin.model.fields import AjaxSelectMultipleField
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
 from wtforms.validators import ValidationError
@@ -131,9 +132,8 @@ def scoped_ajax_refs(owner_model, refs: dict) -> dict:
 
 class AuditedInlineForm(InlineFormAdmin):
     """An inline child (assignment, salary, note, ...) on a parent's page: stamped, and
-    scoped by its parent (the parent form only ever holds a record the user may change)."""
-
-    form_base_class = SecureForm
+    scoped by its parent (the parent form only ever holds a record the user may change).
+    The parent's SecureForm token covers the whole submission, inline rows included."""
 
     def on_model_change(self, form, model, is_created):
         _stamp_audit(model, is_created)
@@ -168,6 +168,15 @@ class DepartmentScopedView(SecureModelView):
         except (TypeError, ValueError):
             return None
         return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    def validate_form(self, form):
+        # Multi-select pickers resolve their ids lazily, after validation has looked for ids
+        # that did not resolve; an id the user may not pick would be dropped silently rather
+        # than refused. Resolving them first makes such a submission invalid.
+        for field in form:
+            if isinstance(field, AjaxSelectMultipleField):
+                field.data  # noqa: B018 (evaluated for its effect)
+        return super().validate_form(form)
 
     # ---- saving ---------------------------------------------------------------------
     def _foreign_members(self, model):

@@ -10,8 +10,10 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import URL, Length, Optional, Regexp, ValidationError
+from wtforms import FloatField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    URL, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
+)
 
 from ..extensions import db
 from ..models import (
@@ -111,9 +113,17 @@ class AssignmentInline(AuditedInlineForm):
     form_args = {"job": JOB_PICKER, "unit": UNIT_PICKER, "star_no": {"label": "Badge number"}}
 
 
+# Flask-Admin has no form field for SQLAlchemy's Float: say which one to use.
+SALARY_FIELDS = {"salary": FloatField, "overtime_pay": FloatField}
+SALARY_ARGS = {"salary": {"validators": [InputRequired(), NumberRange(min=0)]},
+               "overtime_pay": {"validators": [Optional(), NumberRange(min=0)]}}
+
+
 class SalaryInline(AuditedInlineForm):
     form_columns = ["id", "year", "is_fiscal_year", "salary", "overtime_pay"]
     form_label = "Salary"
+    form_overrides = SALARY_FIELDS
+    form_args = SALARY_ARGS
 
 
 class NoteInline(AuditedInlineForm):
@@ -223,6 +233,8 @@ class SalaryView(OfficerChildView):
     column_sortable_list = ["year", "salary", "overtime_pay"]
     column_default_sort = ("id", True)
     form_columns = ["officer", "year", "is_fiscal_year", "salary", "overtime_pay"]
+    form_overrides = SALARY_FIELDS
+    form_args = SALARY_ARGS
     form_ajax_refs = {"officer": ScopedAjaxLoader("officer", db, Officer, **OFFICER_PICKER)}
 
 
@@ -286,8 +298,9 @@ class IncidentView(DepartmentScopedView):
     column_details_list = ["date", "time", "report_number", "department", "description",
                            "address", "license_plates", "officers", "links", "creator",
                            "created_at", "last_updated_at"]
-    form_columns = ["department", "date", "time", "report_number", "description", "officers",
-                    "links"]
+    form_columns = ["department", "date", "time", "report_number", "description", "street_name",
+                    "cross_street1", "cross_street2", "city", "state", "zip_code", "plates",
+                    "officers", "links"]
     form_args = {"department": {**DEPARTMENT_PICKER, "validators": []}}
     form_overrides = {"description": TextAreaField}
     form_extra_fields = {

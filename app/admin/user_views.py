@@ -39,7 +39,8 @@ class UserView(SecureModelView):
     column_details_list = column_list + ["confirmed_at", "approved_at"]
     column_export_list = ["id", "username", "email", "is_administrator", "is_area_coordinator",
                           "ac_department", "disabled_at", "created_at"]
-    form_columns = ["username", "email", "is_administrator", "is_area_coordinator", "ac_department"]
+    form_columns = ["username", "email", "is_administrator", "is_area_coordinator", "ac_department",
+                    "new_password", "disabled"]
     form_args = {
         "username": {"validators": [Length(min=2, max=64)]},
         "email": {"validators": [Email(), Length(max=64)]},

@@ -9,18 +9,18 @@ import pytest
 
 from app.extensions import db
 from app.models import Department, Job, Officer, Unit, User
-from app.services.users import create_admin
+from werkzeug.security import generate_password_hash
 
 PASSWORD = "correct horse battery"
+# Hashing is slow on purpose; hash the shared test password once, not per account.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
 def make_user(username, *, department=None, admin=False, disabled=False):
-    if admin:
-        return create_admin(email=f"{username}@example.org", username=username, password=PASSWORD)
-    user = User(username=username, email=f"{username}@example.org",
+    user = User(username=username, email=f"{username}@example.org", is_administrator=admin,
                 is_area_coordinator=department is not None,
                 ac_department_id=department.id if department is not None else None)
-    user.password = PASSWORD
+    user.password_hash = PASSWORD_HASH
     db.session.add(user)
     db.session.commit()
     if disabled:
