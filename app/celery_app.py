@@ -4,6 +4,8 @@ from __future__ import annotations
 from celery import Celery, Task
 from flask import Flask
 
+from celeryconfig import build_beat_schedule
+
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
@@ -16,6 +18,7 @@ def celery_init_app(app: Flask) -> Celery:
     # only where the broker is (app.config["CELERY"]).
     celery_app.config_from_object("celeryconfig")
     celery_app.conf.update(app.config["CELERY"])
+    celery_app.conf.beat_schedule = build_beat_schedule(app.config.get("SCHEDULE_SPEEDUP", 1))
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
