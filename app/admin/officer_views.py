@@ -34,8 +34,9 @@ POLICE = "Police"
 OFFICER_PICKER = {"fields": ["last_name", "first_name", "unique_internal_identifier"],
                   "order_by": "last_name", "page_size": 20, "placeholder": "Type a last name"}
 AUDIT_COLUMNS = ("created_at", "creator", "last_updated_at")
-# A blank choice stores NULL (the gender CHECK admits only M, F and Other).
-GENDER_FORM_CHOICES = [("", "Not sure")] + [c for c in GENDER_CHOICES if c[0] != "Not Sure"]
+# Flask-Admin adds a blank choice to nullable columns and stores it as NULL; "Not Sure"
+# is left out for gender because the gender CHECK admits only M, F and Other.
+GENDER_FORM_CHOICES = [c for c in GENDER_CHOICES if c[0] != "Not Sure"]
 
 
 def _department_options():
@@ -174,8 +175,8 @@ class OfficerView(WordSearchMixin, DepartmentScopedView):
     form_columns = ["department", "first_name", "middle_initial", "last_name", "suffix",
                     "gender", "race", "employment_date", "birth_year",
                     "unique_internal_identifier"]
-    form_choices = {"gender": GENDER_FORM_CHOICES, "race": [("", "Not sure")] + list(RACE_CHOICES),
-                    "suffix": list(SUFFIX_CHOICES)}
+    form_choices = {"gender": GENDER_FORM_CHOICES, "race": list(RACE_CHOICES),
+                    "suffix": list(SUFFIX_CHOICES[1:])}
     form_args = {"department": {**DEPARTMENT_PICKER, "validators": []},
                  "last_name": {"validators": [Length(min=1, max=120)]}}
     inline_models = [AssignmentInline(Assignment), SalaryInline(Salary), NoteInline(Note),

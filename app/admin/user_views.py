@@ -10,7 +10,7 @@ from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import func, or_, true
 from wtforms import BooleanField, PasswordField
-from wtforms.validators import Email, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
 from ..models import User
@@ -43,7 +43,8 @@ class UserView(SecureModelView):
                     "new_password", "disabled"]
     form_args = {
         "username": {"validators": [Length(min=2, max=64)]},
-        "email": {"validators": [Email(), Length(max=64)]},
+        "email": {"validators": [Regexp(r"^[^@\s]+@[^@\s]+$", message="Not an e-mail address"),
+                            Length(max=64)]},
         "ac_department": {**DEPARTMENT_PICKER, "label": "Coordinates department"},
     }
     form_extra_fields = {
@@ -65,10 +66,11 @@ class UserView(SecureModelView):
                 raise ValidationError("You cannot remove your own administrator role or disable "
                                       "your own account.")
         model.email = (model.email or "").strip().lower() or None
-        clash = db.session.scalar(db.select(User.id).where(
-            User.id != model.id if model.id else true(),
-            or_(func.lower(User.username) == (model.username or "").lower(),
-                func.lower(User.email) == (model.email or ""))).limit(1))
+        with db.session.no_autoflush:  # the new account itself is pending in the session
+            clash = db.session.scalar(db.select(User.id).where(
+                User.id != model.id if model.id else true(),
+                or_(func.lower(User.username) == (model.username or "").lower(),
+                    func.lower(User.email) == (model.email or ""))).limit(1))
         if clash is not None:
             raise ValidationError("Another account has this username or e-mail address.")
         if form.new_password.data:
