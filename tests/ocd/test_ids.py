@@ -148,3 +148,29 @@ def test_editing_other_columns_keeps_the_ids(app_ctx):
     db.session.commit()
     db.session.expire_all()
     assert (department.ocd_id, sorted(o.ocd_id for o in department.officers)) == ids
+
+
+def test_set_division_command(app, runner):
+    with app.app_context():
+        build_department()
+    name = "Springfield Police Department"
+    result = runner.invoke(args=["ocd", "set-division", name, "--place", "Jackson"])
+    assert result.exit_code == 0, result.output
+    assert "[MS] Springfield Police Department: ocd-division/country:us/state:ms/place:jackson" in result.output
+    result = runner.invoke(args=["ocd", "set-division", name, "--county", "Pearl River"])
+    assert result.output.strip().endswith("ocd-division/country:us/state:ms/county:pearl_river")
+    result = runner.invoke(args=["ocd", "set-division", name, "ocd-division/country:us/state:ms/place:pearl"])
+    assert result.exit_code == 0
+    with app.app_context():
+        assert db.session.scalars(select(Department.division_id)).one() == \
+            "ocd-division/country:us/state:ms/place:pearl"
+
+    result = runner.invoke(args=["ocd", "set-division", name, "Pearl, Mississippi"])
+    assert result.exit_code == 1 and "'Pearl, Mississippi' is not an OCD division id" in result.output
+    result = runner.invoke(args=["ocd", "set-division", name, "--county", "Hinds", "--place", "Jackson"])
+    assert result.exit_code == 2
+    result = runner.invoke(args=["ocd", "set-division", "Nowhere PD", "--county", "Hinds"])
+    assert result.exit_code == 1 and "no department is named 'Nowhere PD'" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(Department.division_id)).one() == \
+            "ocd-division/country:us/state:ms/place:pearl"

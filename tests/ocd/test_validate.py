@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from app.ocd.directory import read_directory
 
@@ -39,8 +40,8 @@ def test_our_own_export_validates(app, runner, tmp_path):
     assert "valid (1 organization, 0 post, 4 person, 5 membership)" in result.output
 
 
-def test_every_error_is_reported_with_file_and_path(runner, tmp_path):
-    _good(tmp_path)
+def _broken(tmp_path):
+    """Files with one or more of every kind of mistake."""
     write_json(tmp_path, "person_b.json", {
         "_id": "ocd-person/0B4E28BA-2FA1-11D2-883F-0016D3CCA427",  # not lowercase, still a fine _id
         "name": "Bo Jones",
@@ -68,6 +69,11 @@ def test_every_error_is_reported_with_file_and_path(runner, tmp_path):
     (tmp_path / "person_broken.json").write_text('{\n  "_id": "x",\n  "name": "Cy"\n  "sources": []\n}\n')
     write_json(tmp_path, "person_list.json", [1, 2])
 
+
+
+def test_every_error_is_reported_with_file_and_path(runner, tmp_path):
+    _good(tmp_path)
+    _broken(tmp_path)
     result = runner.invoke(args=["export", "ocd", "--validate", str(tmp_path)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
@@ -122,3 +128,37 @@ def test_problems_come_back_as_data_for_other_callers(tmp_path):
     assert [(p.file, p.where) for p in checked.problems] == [("membership_z.json", "$.extras.badge_number")]
     assert {obj.type for obj in checked.objects} == {"organization", "person", "membership"}
     assert json.loads((tmp_path / "membership_z.json").read_text())["extras"]["badge_number"] == 42
+
+
+def test_the_quick_check_and_the_full_account_agree(app, tmp_path):
+    """Valid files pass a compiled check alone; the rest get jsonschema's list of errors.
+    Both must judge every file alike."""
+    from app.ocd.directory import _quick_checks, _validators
+
+    from .test_import import _pupa_directory
+
+    _good(tmp_path / "good")
+    _broken(tmp_path / "broken")
+    _pupa_directory(tmp_path / "pupa")
+    with app.app_context():
+        from app.ocd.export import export_department
+
+        export_department(build_department(), tmp_path / "ours", "https://oversight.example.org/")
+    judged = Counter()
+    for path in sorted(tmp_path.glob("*/*.json")):
+        type_ = path.name.split("_")[0]
+        if type_ not in _validators():
+            continue
+        try:
+            data = json.loads(path.read_text())
+        except json.JSONDecodeError:
+            continue
+        full = not list(_validators()[type_].iter_errors(data))
+        try:
+            _quick_checks()[type_](data)
+            quick = True
+        except Exception:
+            quick = False
+        assert quick == full, path
+        judged[full] += 1
+    assert judged == {True: 21, False: 5}
