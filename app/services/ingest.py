@@ -21,7 +21,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    ARRAY, Integer, String, any_, bindparam, case, delete, func, insert, select, update,
+    ARRAY, Integer, String, any_, bindparam, case, delete, func, insert, literal, select, update,
 )
 
 from ..extensions import db
@@ -316,7 +316,9 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
             .where(in_list(Booking.id, seen_ids))
             .values(
                 last_verified=now,
-                detail_fetched_at=case((in_list(Booking.id, read_ids), now),
+                # typed, so the value is stored as UTC like any other (CASE hides the column)
+                detail_fetched_at=case((in_list(Booking.id, read_ids),
+                                        literal(now, Booking.detail_fetched_at.type)),
                                        else_=Booking.detail_fetched_at),
                 released_at=case((back, None), else_=Booking.released_at),
                 released_on=case((back, None), else_=Booking.released_on),

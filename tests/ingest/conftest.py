@@ -1,17 +1,20 @@
-"""Fixtures for the ingest tests: a jail row, hand-built records and a statement counter."""
+"""Fixtures and helpers for the ingest tests: a jail row, hand-built records, replays through
+the CLI, and a statement counter."""
 from __future__ import annotations
 
 import re
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from app.extensions import db
-from app.models import Jail, ScrapeRun
+from app.models import Booking, BookingVersion, Jail, ScrapeRun
 from app.scrapers.records import BookingRecord, ChargeRecord, ScrapeResult
 
+CASSETTES = Path(__file__).parent / "cassettes"
 T0 = datetime(2019, 11, 5, 20, 15, tzinfo=timezone.utc)
 HOUR = timedelta(hours=1)
 
@@ -50,6 +53,27 @@ def finish_run(run: ScrapeRun, counts, outcome: str = "success") -> None:
     run.seen, run.new, run.changed, run.released = counts.seen, counts.new, counts.changed, counts.released
     run.outcome = outcome
     db.session.commit()
+
+
+def held_keys(jail) -> set[str]:
+    return set(db.session.scalars(select(Booking.booking_key).where(Booking.jail_id == jail.id,
+                                                                    Booking.in_custody)))
+
+
+def bookings(jail) -> dict[str, Booking]:
+    return {b.booking_key: b for b in db.session.scalars(select(Booking).where(Booking.jail_id == jail.id))}
+
+
+def versions(booking) -> int:
+    return db.session.scalar(select(func.count()).where(BookingVersion.booking_id == booking.id))
+
+
+def replay(runner, code, moment, *extra):
+    """``flask scrape <code> --replay <moment>``; the test's session sees its results after."""
+    db.session.rollback()            # no read transaction held open while the command writes
+    result = runner.invoke(args=["scrape", code, "--replay", str(moment), *extra])
+    db.session.expire_all()
+    return result
 
 
 @pytest.fixture

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AgencyAlias, Booking, BookingVersion, FetchedPage, Jail, ScrapeRun
+from app.models import AgencyAlias, FetchedPage, Jail, ScrapeRun
 from app.scrapers.jails import BY_CODE
 from app.scrapers.platforms import PLATFORMS
 
+from .conftest import bookings, held_keys, replay, versions
 from .expected import column, rosters
 
 
@@ -51,26 +52,6 @@ JCJ_RELEASED_BEFORE = {"13521": date(2019, 11, 4), "13516": date(2019, 11, 3)}
 
 def captured_at(moment) -> datetime:
     return datetime.fromisoformat(json.loads((moment / "index.json").read_text())["captured_at"])
-
-
-def held_keys(jail) -> set[str]:
-    return set(db.session.scalars(select(Booking.booking_key).where(Booking.jail_id == jail.id,
-                                                                    Booking.in_custody)))
-
-
-def bookings(jail) -> dict[str, Booking]:
-    return {b.booking_key: b for b in db.session.scalars(select(Booking).where(Booking.jail_id == jail.id))}
-
-
-def versions(booking) -> int:
-    return db.session.scalar(select(func.count()).where(BookingVersion.booking_id == booking.id))
-
-
-def replay(runner, code, moment):
-    db.session.rollback()            # no read transaction held open while the command writes
-    result = runner.invoke(args=["scrape", code, "--replay", str(moment)])
-    db.session.expire_all()
-    return result
 
 
 def check_people(jail, expected_rows, story):
