@@ -3,10 +3,16 @@
 The eleven jails are declared below. Another county on a known platform needs no code: it is
 one JSON file in ``jail_configs/`` (written by ``flask scrape init``, see ``scaffold.py``),
 read here at import.
+
+A deployment can also re-point or add jails without touching the code: the environment
+variable ``OVERSIGHT_JAIL_DECLARATIONS`` names a JSON file holding a list of declarations, and
+an entry there takes the place of the declared jail with the same code (the docket simulator
+writes one so the whole system scrapes its sites).
 """
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
@@ -100,7 +106,31 @@ if len(BY_CODE) != len(JAILS):
     raise ValueError(f"a jail code is declared twice (see {CONFIG_DIR})")
 
 
+DECLARATIONS_ENV = "OVERSIGHT_JAIL_DECLARATIONS"
+_declarations_file: tuple[tuple, dict[str, JailDeclaration]] = ((), {})
+
+
+def overriding_declarations() -> dict[str, JailDeclaration]:
+    """The declarations in the file named by ``OVERSIGHT_JAIL_DECLARATIONS``, by code (read
+    again whenever the file changes)."""
+    global _declarations_file
+    path = os.environ.get(DECLARATIONS_ENV)
+    if not path:
+        return {}
+    stat = os.stat(path)
+    version = (path, stat.st_mtime_ns, stat.st_size)
+    if _declarations_file[0] != version:
+        entries = json.loads(Path(path).read_text(encoding="utf-8"))
+        found = [declaration_from_json(json.dumps(entry), f"{path}[{index}]")
+                 for index, entry in enumerate(entries)]
+        _declarations_file = (version, {jail.code: jail for jail in found})
+    return _declarations_file[1]
+
+
 def get(code: str) -> JailDeclaration:
+    override = overriding_declarations().get(code)
+    if override is not None:
+        return override
     try:
         return BY_CODE[code]
     except KeyError:

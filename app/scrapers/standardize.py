@@ -174,16 +174,18 @@ def docket_time(raw: str | None, tz: tzinfo, *, datetime_formats: Iterable[str] 
     if blank(raw):
         return DocketTime(None, None, None)
     datetime_formats, date_formats = tuple(datetime_formats), tuple(date_formats)
-    if datetime_formats:
+    if not datetime_formats:
+        return DocketTime(None, parse_date(raw, date_formats), "date")
+    try:
+        at = parse_local_datetime(raw, datetime_formats, tz)
+    except ValueError as no_time:
+        if not date_formats:
+            raise
         try:
-            at = parse_local_datetime(raw, datetime_formats, tz)
+            return DocketTime(None, parse_date(raw, date_formats), "date")
         except ValueError:
-            if not date_formats:
-                raise
-        else:
-            return DocketTime(at, at.astimezone(tz).date(), "datetime")
-    on = parse_date(raw, date_formats)
-    return DocketTime(None, on, "date")
+            raise no_time from None
+    return DocketTime(at, at.astimezone(tz).date(), "datetime")
 
 
 # ---- charges ---------------------------------------------------------------------------

@@ -45,6 +45,12 @@ def checked(field: str, convert: Callable[..., Any], *args, **kwargs):
         raise RecordRejected(f"{field}: {exc}") from None
 
 
+def _cut_off(text: str) -> bool:
+    """An HTML page that stops before its end: a dropped connection or a server that died
+    mid-answer. Without it the rows on the lost part would look released."""
+    return text.lstrip().startswith("<") and "</html>" not in text[-4096:].lower()
+
+
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
@@ -78,6 +84,10 @@ class RosterRead:
             self.roster_intact = False
             self.error(exc.url, "roster page", f"{exc.status or 'network error'} {exc.reason}")
             return None
+        if _cut_off(page.text):
+            # What it lists is still worth reading, but it may not be everyone.
+            self.roster_intact = False
+            self.error(page.url, "roster page", "cut off (it does not end in </html>)")
         try:
             return parse(page)
         except Exception as exc:  # noqa: BLE001 - an unreadable page must not end the run
