@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 # Hawaiian / Pacific Islander).
 RACE_CODES = ("W", "B", "H", "AS", "AI", "NHPI", "O", "U")
 SEX_CODES = ("M", "F")
-PRECISIONS = ("date", "datetime")
 OLDEST_PLAUSIBLE = date(1900, 1, 1)
 
 
@@ -103,7 +102,13 @@ class BookingRecord:
 
 @dataclass
 class ScrapeResult:
-    """Everything one run of one jail's scraper produced."""
+    """Everything one run of one jail's scraper produced.
+
+    ``records`` holds one record per booking key: first everyone on the roster (their keys are
+    ``roster_keys``; a record with ``detail_complete=False`` is someone whose page was skipped
+    or failed), then the bookings the docket itself shows as released - jcj's 48-hour page, a
+    roster.php profile that now prints its release date - which are not in ``roster_keys`` and
+    carry ``released_on`` (and ``released_at`` when the docket gives a time)."""
 
     records: list[BookingRecord] = field(default_factory=list)
     # The roster was read end to end (every list page fetched, row count as declared).

@@ -95,3 +95,7 @@ def test_a_steady_state_run_reads_only_new_sheets(basic_runs):
     full = [r for r in result.records if r.detail_complete]
     assert [r.booking_key for r in full] == ["BK0000012960 - 001"]
     assert {r.booking_key for r in result.records} == set(on_roster(basic_runs["t1"]))
+    # A skipped row still says which slot the person sits in now.
+    for record in result.records:
+        full = on_roster(basic_runs["t1"])[record.booking_key]
+        assert (record.link, record.img_src) == (full.link, full.img_src)

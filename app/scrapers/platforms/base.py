@@ -132,7 +132,7 @@ class RosterRead:
         shown = row.record
         self._kept.setdefault(key, BookingRecord(
             booking_key=key, bk=shown.bk, intake_number=shown.intake_number, link=shown.link,
-            link_is_slot=shown.link_is_slot, detail_complete=False,
+            img_src=shown.img_src, link_is_slot=shown.link_is_slot, detail_complete=False,
         ))
 
     def add_released(self, record: BookingRecord, where: str) -> None:

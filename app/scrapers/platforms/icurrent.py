@@ -33,6 +33,13 @@ COURT_NAMES = {
 }
 
 
+def _slot_photo(slot_url: str | None) -> str | None:
+    """The photo that goes with a slot: ``ICUD0001.HTM`` shows ``ICUP0001.jpg``."""
+    if not slot_url:
+        return None
+    return re.sub(r"ICUD(\d+)\.HTM$", r"ICUP\1.jpg", slot_url, flags=re.IGNORECASE)
+
+
 class ICurrentScraper(Scraper):
     list_id_field = "bk"
     key_is_list_id = False        # the key is the sheet's INTAKE #
@@ -65,6 +72,7 @@ class ICurrentScraper(Scraper):
             rows.append(RosterRow(
                 list_id=bk, source_url=page.url, detail_url=detail_url,
                 record=BookingRecord(booking_key="", bk=bk, link=detail_url, link_is_slot=True,
+                                     img_src=_slot_photo(detail_url),
                                      charge_1=cut_at(top_charge, self.option("charge_cut")) or None),
             ))
         return rows
