@@ -68,6 +68,8 @@ def import_ocd_command(directory):
         _fail(exc.problems, f"Nothing was imported: {len(exc.problems)} problem(s) in {directory}")
     for line in report.lines():
         click.echo(line)
+    if not report.changed:
+        click.echo("Nothing changed: the database already held all of it.")
 
 
 ocd_group = AppGroup("ocd", help="Open Civic Data identifiers.")

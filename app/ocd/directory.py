@@ -63,10 +63,6 @@ class OcdDirectory:
     def of_type(self, type_: str) -> list[OcdObject]:
         return [obj for obj in self.objects if obj.type == type_]
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 def json_path(parts) -> str:
     text = "$"

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Assignment, Department, Officer
 from .directory import Problem, schema_problems, type_of_file
-from .formats import fuzzy_date, pseudo_id
+from .formats import pseudo_id
 
 # Popolo writes gender as a word; Oversight stores OpenOversight's codes.
 GENDER_WORDS = {"M": "male", "F": "female", "Other": "other"}
@@ -138,9 +138,9 @@ def membership_json(assignment: Assignment, officer: Officer, department: Depart
         "sources": sources,
     }
     if assignment.start_date:
-        membership["start_date"] = fuzzy_date(assignment.start_date)
+        membership["start_date"] = assignment.start_date.isoformat()
     if assignment.resign_date:
-        membership["end_date"] = fuzzy_date(assignment.resign_date)
+        membership["end_date"] = assignment.resign_date.isoformat()
     extras = {}
     if _badge(assignment.star_no):
         extras["badge_number"] = assignment.star_no

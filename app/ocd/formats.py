@@ -21,12 +21,6 @@ def parse_fuzzy_date(value: str) -> tuple[date, int]:
         raise ValueError(f"{value!r} is not a real date") from None
 
 
-def fuzzy_date(value: date | None, precision: int = 3) -> str | None:
-    if value is None:
-        return None
-    return value.isoformat()[: {1: 4, 2: 7, 3: 10}[precision]]
-
-
 def parse_pseudo_id(value: str) -> dict[str, str]:
     """A pseudo-id (``~{"label": "Sergeant"}``) names an object by the fields it must have,
     for references to objects whose id the producer does not know."""

@@ -27,7 +27,6 @@ def _pattern(name: str) -> re.Pattern:
 PERSON_ID = _pattern("person_id")
 ORGANIZATION_ID = _pattern("organization_id")
 DIVISION_ID = _pattern("division_id")
-JURISDICTION_ID = _pattern("jurisdiction_id")
 
 
 def is_person_id(value) -> bool:

@@ -5,7 +5,7 @@ assignments. The directory is checked in full first; then every object is matche
 written in one transaction, and any problem on the way rolls all of it back: a directory
 imports completely or not at all.
 
-Matching, as pupa does it but without trusting names:
+Matching, as pupa does it, with names trusted least:
 
 * departments by OCD id, then by name and state;
 * officers by OCD id, then by their ``unique_internal_identifier``, then by a badge number
@@ -15,7 +15,8 @@ Matching, as pupa does it but without trusting names:
   have no ids of their own.
 
 A matched row is updated only where the JSON says something different, so importing the
-same directory twice changes nothing. A field the JSON leaves out is left as it is. Ids are
+same directory twice changes nothing. A field the JSON leaves out is left as it is (a name's
+parts count as one field: a part left out is a part the name lacks). Ids are
 never re-minted: a new row takes the OCD id it arrives with, a matched row keeps its own.
 ``sources`` are not stored; a later export cites the site it is made from.
 """
@@ -32,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..importers.values import BadValue, badge_key, parse_gender, text_for
 from ..models import Assignment, Department, Job, Link, Officer, Unit
 from ..models.officers import new_ocd_id
 from .directory import OcdDirectory, OcdObject, Problem, read_directory
@@ -41,10 +43,11 @@ from .ids import division_from_jurisdiction, is_organization_id, is_person_id, s
 
 # OpenOversight's job title for an assignment whose post nobody recorded.
 NOT_SURE = "Not Sure"
-GENDER_CODES = {"male": "M", "m": "M", "man": "M", "female": "F", "f": "F", "woman": "F",
-                "nonbinary": "Other", "non-binary": "Other", "other": "Other"}
-UNKNOWN_GENDER = {"", "unknown", "not sure"}
 CHUNK = 2000
+# Columns whose length PostgreSQL enforces, checked early so the problem names its file.
+NAME_PART = text_for(Officer.__table__.c.first_name)
+UII = text_for(Officer.__table__.c.unique_internal_identifier)
+LINK_TITLE = text_for(Link.__table__.c.title)
 
 # What the importer reads from each type; anything else is counted as "not stored".
 USED = {
@@ -284,20 +287,18 @@ class _Import:
                                         .options(*with_collections)).all()
         self.by_person_id = {o.ocd_id: o for o in found}
         self.by_uii = {o.unique_internal_identifier: o for o in found if o.unique_internal_identifier}
-        # Badge numbers only for people nothing else identifies (badges are reused).
-        badges = {badge for p in people
-                  if p.id not in self.by_person_id
-                  and not any(u in self.by_uii for u in self.identifiers(p, UII_SCHEME))
-                  for badge in self.identifiers(p, BADGE_SCHEME)}
         department_ids = [d.id for d in self.departments.values() if d.id is not None]
+        # Badge numbers only for people nothing else identifies (badges are reused), compared
+        # as the roster import compares them (0042 and 42 are one badge).
         self.by_badge: dict[tuple[int, str], set[Officer]] = defaultdict(set)
-        for chunk in _chunks(badges):
+        if any(p.id not in self.by_person_id and self.identifiers(p, BADGE_SCHEME)
+               and not any(u in self.by_uii for u in self.identifiers(p, UII_SCHEME)) for p in people):
             rows = db.session.execute(
                 select(Assignment.star_no, Officer).join(Assignment.base_officer)
-                .where(Officer.department_id.in_(department_ids), Assignment.star_no.in_(chunk))
+                .where(Officer.department_id.in_(department_ids), Assignment.star_no.is_not(None))
                 .options(*with_collections)).all()
             for star_no, officer in rows:
-                self.by_badge[(officer.department_id, star_no)].add(officer)
+                self.by_badge[(officer.department_id, badge_key(star_no))].add(officer)
         # Names last of all, for people who arrive with neither an id nor a unique identifier.
         last_names = {name_parts(p)["last_name"] for p in people
                       if p.id not in self.by_person_id and not self.identifiers(p, UII_SCHEME)} - {None}
@@ -447,8 +448,10 @@ class _Import:
             self.problem(obj, "$.identifiers", f"has {len(uiis)} {UII_SCHEME} identifiers; an officer has one")
             return
         uii = uiis[0] if uiis else None
-        if uii is not None and len(uii) > 50:
-            self.problem(obj, "$.identifiers", f"{UII_SCHEME} {uii!r} is longer than 50 characters")
+        try:
+            uii = uii and UII(uii)
+        except BadValue as exc:
+            self.problem(obj, "$.identifiers", f"{UII_SCHEME} {uii!r} is {exc}")
             return
         values = self.officer_values(obj)
         if values is None:
@@ -467,7 +470,7 @@ class _Import:
         officer = by_id or by_uii
         if officer is None and home is not None and home.id is not None:
             candidates = {o for badge in self.identifiers(obj, BADGE_SCHEME)
-                          for o in self.by_badge.get((home.id, badge), ())
+                          for o in self.by_badge.get((home.id, badge_key(badge)), ())
                           if o.unique_internal_identifier in (None, uii)}
             if len(candidates) > 1:
                 ids = ", ".join(sorted(o.ocd_id for o in candidates))
@@ -517,17 +520,19 @@ class _Import:
     def officer_values(self, obj: OcdObject) -> dict | None:
         data, extras = obj.data, obj.data.get("extras", {})
         values = name_parts(obj)
-        if any(v and len(v) > 120 for v in values.values()):
-            self.problem(obj, "$.name", "a part of the name is longer than 120 characters")
+        try:
+            values = {column: part and NAME_PART(part) for column, part in values.items()}
+        except BadValue as exc:
+            self.problem(obj, "$.name", f"a part of the name is {exc}")
             return None
         if "gender" in data:
-            gender = data["gender"].strip().lower()
-            if gender in GENDER_CODES:
-                values["gender"] = GENDER_CODES[gender]
-            elif gender not in UNKNOWN_GENDER:
-                self.problem(obj, "$.gender", f"{data['gender']!r} is not a gender Oversight records "
-                                              "(male, female, other)")
+            try:
+                gender = parse_gender(data["gender"].strip())
+            except BadValue as exc:
+                self.problem(obj, "$.gender", f"{data['gender']!r} is {exc}")
                 return None
+            if gender is not None:  # "Not Sure" says nothing
+                values["gender"] = gender
         if "birth_date" in data:
             born, precision = parse_fuzzy_date(data["birth_date"])
             values["birth_year"] = born.year
@@ -542,9 +547,10 @@ class _Import:
     def links(self, obj: OcdObject, officer: Officer) -> None:
         existing = {link.url: link for link in officer.links}
         for index, item in enumerate(obj.data.get("links", [])):
-            note = item.get("note") or None
-            if note and len(note) > 100:
-                self.problem(obj, f"$.links[{index}].note", "is longer than 100 characters")
+            try:
+                note = LINK_TITLE(item["note"]) if item.get("note") else None
+            except BadValue as exc:
+                self.problem(obj, f"$.links[{index}].note", f"is {exc}")
                 continue
             link = existing.get(item["url"])
             if link is None:

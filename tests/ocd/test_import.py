@@ -177,9 +177,9 @@ def test_people_are_matched_by_identifier_when_their_id_is_unknown(app_ctx, tmp_
         "person_1.json": {"_id": "ocd-person/11111111-1111-4111-8111-111111111111", "name": "Jane Doe",
                           "given_name": "Jane", "family_name": "Doe", "identifiers": [
                               {"scheme": "unique_internal_identifier", "identifier": "E-1001"}]},
-        # no OCD id, only Sam's badge number
+        # no OCD id, only Sam's badge number (written with a leading zero)
         "person_2.json": {"_id": "b1", "name": "Sam Roe", "given_name": "Samuel", "family_name": "Roe",
-                          "honorific_suffix": "Jr", "identifiers": [{"scheme": "badge_number", "identifier": "77"}]},
+                          "honorific_suffix": "Jr", "identifiers": [{"scheme": "badge_number", "identifier": "077"}]},
         # nothing but a name
         "person_3.json": {"_id": "b2", "name": "Pat Poe"},
         # someone new
@@ -338,6 +338,8 @@ def test_another_producers_directory_imports_and_reimports_without_change(app, r
     assert again.exit_code == 0, again.output
     assert "people: 0 added, 0 updated, 2 unchanged" in again.output
     assert "memberships: 0 added, 0 updated, 3 unchanged" in again.output
+    assert "Nothing changed: the database already held all of it." in again.output
+    assert "Nothing changed" not in result.output
     with app.app_context():
         assert writes.statements == []
         assert dump() == before
@@ -346,6 +348,31 @@ def test_another_producers_directory_imports_and_reimports_without_change(app, r
                                    str(tmp_path / "ours"), "--source-url", SOURCE])
     assert exported.exit_code == 0, exported.output
     assert runner.invoke(args=["export", "ocd", "--validate", str(tmp_path / "ours")]).exit_code == 0
+
+
+def test_values_oversight_cannot_store_are_refused_with_their_path(app_ctx, tmp_path):
+    sources = [{"url": "https://example.org/r"}]
+    write_json(tmp_path, "organization_1.json", {"_id": "o1", "name": "Dept", "sources": sources})
+    write_json(tmp_path, "person_1.json", {"_id": "p1", "name": "Al Bee", "gender": "unknown", "sources": sources})
+    write_json(tmp_path, "person_2.json", {"_id": "p2", "name": "Cy Dee", "sources": sources, "identifiers": [
+        {"scheme": "unique_internal_identifier", "identifier": "X" * 51}]})
+    write_json(tmp_path, "person_3.json", {"_id": "p3", "name": "Ed Fay", "sources": sources,
+                                           "links": [{"url": "https://example.org/a", "note": "n" * 101}]})
+    write_json(tmp_path, "person_4.json", {"_id": "p4", "name": "Gil " + "H" * 121, "sources": sources})
+    write_json(tmp_path, "person_5.json", {"_id": "p5", "name": "Ivy Jo", "gender": "Not Sure", "sources": sources})
+    try:
+        import_directory(tmp_path)
+    except OcdImportError as exc:
+        problems = [str(p) for p in exc.problems]
+    else:
+        raise AssertionError("imported")
+    assert problems == [
+        "person_1.json: $.gender: 'unknown' is not a gender; use one of: M, F, Other",
+        f"person_2.json: $.identifiers: unique_internal_identifier '{'X' * 51}' is longer than 50 characters",
+        "person_3.json: $.links[0].note: is longer than 100 characters",
+        "person_4.json: $.name: a part of the name is longer than 120 characters",
+    ]
+    assert set(_row_counts().values()) == {0}
 
 
 def test_people_spread_over_organizations_or_without_one_are_refused(app_ctx, tmp_path):
