@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Booking, Jail, ScrapeRun
 from ..scrapers.scaffold import scaffold_jail
 from ..services.bookings_export import FORMATS, ExportError, export_bookings
-from ..services.scrape import UnknownJail, run_scrape
+from ..services.scrape import UnknownJail, reparse, run_scrape
 from .groups import export_group
 
 COMMANDS = []
@@ -128,6 +128,19 @@ def list_command():
             f"changed {run.changed}, released {run.released}, errors {run.errors}")
         click.echo(f"{jail.code:<7} {jail.platform or '-':<15} {'yes' if jail.active else 'no':<6} "
                    f"{held.get(jail.id, 0):>5}  {last}")
+
+
+@scrape_group.command("reparse")
+@click.argument("jail_code", metavar="JAIL")
+def reparse_command(jail_code):
+    """Re-read every archived page of JAIL with today's parser and repair what is stored
+    (fields, charges, versions, bookings the old parser missed, releases)."""
+    try:
+        report = reparse(jail_code)
+    except UnknownJail as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(report.summary())
 
 
 @scrape_group.command("init")

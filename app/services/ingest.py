@@ -168,12 +168,13 @@ def _prefetch(jail_id: int, keys: set[str]) -> tuple[dict[str, _Known], set[str]
 
 
 def _previous_roster_size(jail_id: int, run_id: int | None) -> int | None:
+    """How many the last roster read before this run showed."""
     query = (select(ScrapeRun.seen)
              .where(ScrapeRun.jail_id == jail_id, ScrapeRun.seen > 0,
                     ScrapeRun.outcome.in_(("success", "incomplete")))
              .order_by(ScrapeRun.id.desc()).limit(1))
     if run_id is not None:
-        query = query.where(ScrapeRun.id != run_id)
+        query = query.where(ScrapeRun.id < run_id)
     return db.session.execute(query).scalar_one_or_none()
 
 
@@ -222,6 +223,72 @@ def _version_row(booking_id: int, record: BookingRecord, run_id: int | None, now
             "content_hash": content_hash(record.normalized_text), "scrape_run_id": run_id}
 
 
+@dataclass
+class _Read:
+    """One run's records, split the way every save needs them."""
+
+    records: dict[str, BookingRecord]       # one per key
+    releases: dict[str, tuple]              # key -> published (released_at, released_on, precision)
+    roster: set[str]                        # keys on the roster: in custody
+
+
+def _read(result: ScrapeResult, tz: ZoneInfo) -> _Read:
+    records = _dedupe(result.records)
+    releases = {key: rel for key, record in records.items()
+                if key not in result.roster_keys
+                and (rel := _published_release(record, tz)) is not None}
+    # On the roster means in custody, whatever a release page says.
+    roster = set(result.roster_keys) | (set(records) - set(releases))
+    return _Read(records, releases, roster)
+
+
+def _new_booking_values(jail: Jail, record: BookingRecord, read: _Read, agencies: AgencyMapper,
+                        run_id: int | None, now: datetime) -> dict:
+    values = _booking_values(record, agencies)
+    values.update(jail_id=jail.id, initial_scrape=now, last_verified=now, last_changed_at=now,
+                  detail_fetched_at=now if record.detail_complete else None)
+    release = read.releases.get(record.booking_key)
+    if release is not None:
+        values.update(released_at=release[0], released_on=release[1], release_precision=release[2],
+                      release_published=True, released_by_run_id=run_id)
+    return values
+
+
+def _insert_bookings(inserts: list[tuple[BookingRecord, dict]], run_id: int | None,
+                     now: datetime) -> dict[str, int]:
+    """New bookings with their first versions and charges, in bulk; returns key -> id."""
+    ids = dict(db.session.execute(insert(Booking).returning(Booking.booking_key, Booking.id),
+                                  [values for _, values in inserts]).all())
+    versions = [_version_row(ids[record.booking_key], record, run_id, now)
+                for record, _ in inserts if record.normalized_text is not None]
+    charges = [row for record, _ in inserts for row in _charge_rows(ids[record.booking_key], record)]
+    if versions:
+        db.session.execute(insert(BookingVersion), versions)
+    if charges:
+        db.session.execute(insert(Charge), charges)
+    return ids
+
+
+def _rewrite_sheets(updates: list[tuple[int, BookingRecord, dict]]) -> None:
+    """Fresh fields and charges for bookings whose sheet was read anew, in bulk."""
+    db.session.execute(update(Booking), [values for _, _, values in updates])
+    db.session.execute(delete(Charge).where(in_list(Charge.booking_id, [booking_id for booking_id, _, _ in updates])))
+    charges = [row for booking_id, record, _ in updates for row in _charge_rows(booking_id, record)]
+    if charges:
+        db.session.execute(insert(Charge), charges)
+
+
+def _publish_releases(read: _Read, ids: dict[str, int], already_published: set[str],
+                      run_id: int | None) -> None:
+    """Releases the docket publishes (jcj's 48-hour page) for bookings already stored."""
+    published = [{"id": ids[key], "released_at": at, "released_on": on, "release_precision": precision,
+                  "release_published": True, "released_by_run_id": run_id}
+                 for key, (at, on, precision) in read.releases.items()
+                 if key in ids and key not in already_published]
+    if published:
+        db.session.execute(update(Booking), published)
+
+
 def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: datetime) -> IngestCounts:
     """Save one run's records of ``jail`` as of ``now`` (the run's clock) in the current
     transaction; the caller commits. Returns what changed."""
@@ -231,14 +298,9 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
     run_id = run.id if run is not None else None
     counts = IngestCounts()
 
-    records = _dedupe(result.records)
-    releases = {key: rel for key, record in records.items()
-                if key not in result.roster_keys
-                and (rel := _published_release(record, tz)) is not None}
-    # On the roster means in custody, whatever a release page says.
-    roster = set(result.roster_keys) | (set(records) - set(releases))
+    read = _read(result, tz)
+    records, roster = read.records, read.roster
     counts.seen = len(roster)
-
     known, in_custody = _prefetch(jail.id, roster | set(records))
     agencies = AgencyMapper(jail.id)
 
@@ -248,16 +310,7 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
     for key, record in records.items():
         existing = known.get(key)
         if existing is None:
-            values = _booking_values(record, agencies)
-            values.update(jail_id=jail.id, initial_scrape=now, last_verified=now,
-                          last_changed_at=now,
-                          detail_fetched_at=now if record.detail_complete else None)
-            release = releases.get(key)
-            if release is not None:
-                values.update(released_at=release[0], released_on=release[1],
-                              release_precision=release[2], release_published=True,
-                              released_by_run_id=run_id)
-            inserts.append((record, values))
+            inserts.append((record, _new_booking_values(jail, record, read, agencies, run_id, now)))
             continue
         changed = (record.detail_complete and record.normalized_text is not None
                    and content_hash(record.normalized_text) != existing.latest_hash)
@@ -272,29 +325,13 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
                 moved_links.append({"id": existing.id, "link": record.link,
                                     "img_src": record.img_src})
 
-    # New bookings, their first versions and charges: bulk inserts.
     if inserts:
-        rows = [values for _, values in inserts]
-        ids = dict(db.session.execute(insert(Booking).returning(Booking.booking_key, Booking.id),
-                                      rows).all())
+        ids = _insert_bookings(inserts, run_id, now)
         counts.new = len(inserts)
         counts.new_booking_ids = [ids[record.booking_key] for record, _ in inserts]
-        versions = [_version_row(ids[record.booking_key], record, run_id, now)
-                    for record, _ in inserts if record.normalized_text is not None]
-        charges = [row for record, _ in inserts for row in _charge_rows(ids[record.booking_key], record)]
-        if versions:
-            db.session.execute(insert(BookingVersion), versions)
-        if charges:
-            db.session.execute(insert(Charge), charges)
-
     # Changed intake sheets: a new version, fresh fields, charges replaced.
     if updates:
-        db.session.execute(update(Booking), [values for _, _, values in updates])
-        changed_ids = [booking_id for booking_id, _, _ in updates]
-        db.session.execute(delete(Charge).where(in_list(Charge.booking_id, changed_ids)))
-        charges = [row for booking_id, record, _ in updates for row in _charge_rows(booking_id, record)]
-        if charges:
-            db.session.execute(insert(Charge), charges)
+        _rewrite_sheets(updates)
         db.session.execute(insert(BookingVersion),
                            [_version_row(booking_id, record, run_id, now) for booking_id, record, _ in updates])
         counts.changed = len(updates)
@@ -331,21 +368,15 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
     counts.returned = len(back_ids)
     counts.verified = len(seen_ids) - counts.changed
 
-    # Releases the docket publishes (jcj's 48-hour page) for bookings we already hold.
-    published = [{"id": known[key].id, "released_at": at, "released_on": on,
-                  "release_precision": precision, "release_published": True,
-                  "released_by_run_id": run_id}
-                 for key, (at, on, precision) in releases.items()
-                 if key in known and not known[key].release_published]
-    if published:
-        db.session.execute(update(Booking), published)
-    counts.released += sum(1 for key in releases if key in in_custody)
+    _publish_releases(read, {key: k.id for key, k in known.items()},
+                      {key for key, k in known.items() if k.release_published}, run_id)
+    counts.released += sum(1 for key in read.releases if key in in_custody)
 
     # Releases inferred from who is missing from the roster.
-    counts.release_check, counts.previous_roster = _release_check(jail.id, run_id, result, counts.seen,
+    counts.release_check, counts.previous_roster = release_check(jail.id, run_id, result, counts.seen,
                                                                   len(in_custody))
     if counts.release_check is ReleaseCheck.INFERRED:
-        gone = [known[key].id for key in in_custody - roster - set(releases)]
+        gone = [known[key].id for key in in_custody - roster - set(read.releases)]
         if gone:
             db.session.execute(
                 update(Booking)
@@ -361,7 +392,7 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
     return counts
 
 
-def _release_check(jail_id: int, run_id: int | None, result: ScrapeResult, seen: int,
+def release_check(jail_id: int, run_id: int | None, result: ScrapeResult, seen: int,
                    in_custody: int) -> tuple[ReleaseCheck, int | None]:
     if seen == 0:
         return ReleaseCheck.EMPTY, None
@@ -373,3 +404,137 @@ def _release_check(jail_id: int, run_id: int | None, result: ScrapeResult, seen:
     if seen * 2 < previous:
         return ReleaseCheck.SHRANK, previous
     return ReleaseCheck.INFERRED, previous
+
+
+# ---- re-reading archived runs (flask scrape reparse) --------------------------------------
+
+@dataclass
+class RepairCounts:
+    runs: int = 0
+    added: int = 0                 # bookings the archive shows that were never stored
+    reread: int = 0                # sheets whose fields and charges were read again
+    versions_added: int = 0        # sheet changes the earlier parser missed
+    versions_renormalized: int = 0  # stored versions whose normalised text is now read differently
+    releases_corrected: int = 0
+
+
+def repair(jail: Jail, result: ScrapeResult, *, run: ScrapeRun, counts: RepairCounts) -> set[str]:
+    """Apply today's reading of one archived run, as of that run's clock, in the current
+    transaction. Runs are repaired oldest first, so each booking ends with the fields of its
+    latest archived sheet. Sighting times only widen (first seen no later, last seen no
+    earlier); a stored version from this run is re-read in place; a sheet change the earlier
+    parser missed becomes a version at this run. Returns the keys on this run's roster."""
+    now, tz = run.as_of, ZoneInfo(jail.timezone)
+    read = _read(result, tz)
+    keys = read.roster | set(read.records)
+    known = {key: (booking_id, published) for key, booking_id, published in db.session.execute(
+        select(Booking.booking_key, Booking.id, Booking.release_published)
+        .where(Booking.jail_id == jail.id, in_list(Booking.booking_key, keys, String)))}
+    ids = {key: booking_id for key, (booking_id, _) in known.items()}
+    agencies = AgencyMapper(jail.id)
+
+    inserts = [(record, _new_booking_values(jail, record, read, agencies, run.id, now))
+               for key, record in read.records.items() if key not in known]
+    if inserts:
+        ids.update(_insert_bookings(inserts, run.id, now))
+        counts.added += len(inserts)
+
+    sheets = {ids[key]: record for key, record in read.records.items()
+              if key in known and record.detail_complete and record.normalized_text is not None}
+    if sheets:
+        updates = []
+        for booking_id, record in sheets.items():
+            values = _booking_values(record, agencies)
+            values["id"] = booking_id
+            updates.append((booking_id, record, values))
+        _rewrite_sheets(updates)
+        counts.reread += len(updates)
+        _repair_versions(sheets, run, counts)
+
+    existing = [ids[key] for key in keys if key in known]
+    if existing:
+        typed_now = literal(now, Booking.last_verified.type)
+        db.session.execute(
+            update(Booking).where(in_list(Booking.id, existing))
+            .values(initial_scrape=case((Booking.initial_scrape > typed_now, typed_now),
+                                        else_=Booking.initial_scrape),
+                    last_verified=case((Booking.last_verified < typed_now, typed_now),
+                                       else_=Booking.last_verified))
+            .execution_options(synchronize_session=False)
+        )
+    _publish_releases(read, ids, {key for key, (_, published) in known.items() if published}, run.id)
+    agencies.flush_queue(now)
+    counts.runs += 1
+    return read.roster
+
+
+def _repair_versions(sheets: dict[int, BookingRecord], run: ScrapeRun, counts: RepairCounts) -> None:
+    now = run.as_of
+    own = dict(db.session.execute(
+        select(BookingVersion.booking_id, BookingVersion.id)
+        .where(BookingVersion.scrape_run_id == run.id, in_list(BookingVersion.booking_id, sheets))).all())
+    earlier = (select(BookingVersion.content_hash)
+               .where(BookingVersion.booking_id == Booking.id, BookingVersion.fetched_at < now)
+               .order_by(BookingVersion.fetched_at.desc(), BookingVersion.id.desc())
+               .limit(1).scalar_subquery())
+    before = dict(db.session.execute(
+        select(Booking.id, earlier).where(in_list(Booking.id, [i for i in sheets if i not in own]))).all())
+    rewritten = [{"id": own[booking_id], "raw_html": record.raw_html,
+                  "normalized_text": record.normalized_text,
+                  "content_hash": content_hash(record.normalized_text)}
+                 for booking_id, record in sheets.items() if booking_id in own]
+    missed = [_version_row(booking_id, record, run.id, now) for booking_id, record in sheets.items()
+              if booking_id not in own and content_hash(record.normalized_text) != before.get(booking_id)]
+    if rewritten:
+        db.session.execute(update(BookingVersion), rewritten)
+        counts.versions_renormalized += len(rewritten)
+    if missed:
+        db.session.execute(insert(BookingVersion), missed)
+        typed_now = literal(now, Booking.last_changed_at.type)
+        db.session.execute(
+            update(Booking).where(in_list(Booking.id, [row["booking_id"] for row in missed]))
+            .values(last_changed_at=case((Booking.last_changed_at < typed_now, typed_now),
+                                         else_=Booking.last_changed_at))
+            .execution_options(synchronize_session=False)
+        )
+        counts.versions_added += len(missed)
+
+
+@dataclass
+class TrustedRead:
+    """An archived run whose re-read roster may say who left (see ``ReleaseCheck``)."""
+
+    run_id: int
+    as_of: datetime
+    roster: set[str]
+
+
+def repair_releases(jail: Jail, last_seen: dict[str, datetime], trusted: list[TrustedRead],
+                    counts: RepairCounts) -> None:
+    """Re-infer the releases of bookings the re-read archive shows: released at the first
+    trustworthy read after their last sighting; held if none came (unless the stored release,
+    from a run the archive lacks, is later than that sighting). Published releases stand."""
+    trusted = sorted(trusted, key=lambda t: t.as_of)
+    tz = ZoneInfo(jail.timezone)
+    fixes = []
+    for booking_id, key, released_at, run_id in db.session.execute(
+        select(Booking.id, Booking.booking_key, Booking.released_at, Booking.released_by_run_id)
+        .where(Booking.jail_id == jail.id, Booking.release_published.is_(False),
+               in_list(Booking.booking_key, last_seen, String))
+    ):
+        seen = last_seen[key]
+        after = next((t for t in trusted if t.as_of > seen and key not in t.roster), None)
+        if after is not None:
+            wanted = (after.as_of, after.run_id)
+        elif released_at is not None and released_at > seen:
+            continue
+        else:
+            wanted = (None, None)
+        if (released_at, run_id) != wanted:
+            at, by = wanted
+            fixes.append({"id": booking_id, "released_at": at, "released_by_run_id": by,
+                          "released_on": at.astimezone(tz).date() if at else None,
+                          "release_precision": "datetime" if at else None})
+    if fixes:
+        db.session.execute(update(Booking), fixes)
+        counts.releases_corrected += len(fixes)

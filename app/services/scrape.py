@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Booking, Jail, ScrapeRun
@@ -22,8 +22,11 @@ from ..scrapers.fetch import CassetteFetcher, Fetcher, HttpFetcher
 from ..scrapers.jails import get as declared_jail
 from ..scrapers.platforms import get_scraper
 from ..scrapers.records import ScrapeResult
-from .archive import PageArchive
-from .ingest import IngestCounts, ReleaseCheck, ingest
+from .archive import ArchiveFetcher, PageArchive, archived_runs
+from .ingest import (
+    IngestCounts, ReleaseCheck, RepairCounts, TrustedRead, ingest, release_check, repair,
+    repair_releases,
+)
 
 log = logging.getLogger(__name__)
 
@@ -203,3 +206,63 @@ def run_scrape(jail_code: str, *, replay_dir: str | Path | None = None, now: dat
     run.errors, run.error_text = outcome.errors, outcome.error_text
     db.session.commit()
     return outcome
+
+
+@dataclass
+class ReparseReport:
+    jail_code: str
+    counts: RepairCounts
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        c = self.counts
+        line = (f"{self.jail_code}: re-read {c.runs} archived runs - bookings added {c.added}, "
+                f"sheets re-read {c.reread}, versions added {c.versions_added}, "
+                f"versions re-normalised {c.versions_renormalized}, releases corrected {c.releases_corrected}, "
+                f"problems {len(self.errors)}")
+        if self.errors:
+            line += "\n  " + "\n  ".join(self.errors[:10])
+        return line
+
+
+def _held_before(jail: Jail, run: ScrapeRun, list_id_field: str) -> dict[str, str]:
+    """list id -> booking key of the bookings held when ``run`` started, as far as the
+    database knows: first seen earlier, and not released by an earlier run."""
+    list_id = getattr(Booking, list_id_field)
+    rows = db.session.execute(
+        select(list_id, Booking.booking_key).where(
+            Booking.jail_id == jail.id, list_id.is_not(None), Booking.initial_scrape < run.as_of,
+            or_(Booking.released_at.is_(None), Booking.released_at >= run.as_of,
+                Booking.released_by_run_id >= run.id))
+    )
+    return dict(rows.all())
+
+
+def reparse(jail_code: str) -> ReparseReport:
+    """Re-run today's parser over every archived page of a jail, oldest run first, and
+    repair what is stored from it, in one transaction: a parser fix repairs history."""
+    jail = _jail(jail_code)
+    scraper = get_scraper(declared_jail(jail_code))
+    root = current_app.config["ARCHIVE_DIR"]
+    report = ReparseReport(jail.code, RepairCounts())
+    last_seen: dict[str, datetime] = {}
+    trusted: list[TrustedRead] = []
+    for run_id, pages in archived_runs(jail.id):
+        run = db.session.get(ScrapeRun, run_id)
+        fetcher = ArchiveFetcher(root, pages, captured_at=run.as_of)
+        try:
+            result = scraper.scrape(fetcher, now=run.as_of,
+                                    known_keys=_held_before(jail, run, scraper.list_id_field))
+        except Exception as exc:  # noqa: BLE001 - one unreadable run must not stop the repair
+            log.exception("re-reading run %s of %s crashed", run.id, jail.code)
+            report.errors.append(f"run {run.id}: {type(exc).__name__}: {exc}")
+            continue
+        report.errors += [f"run {run.id}: {error}" for error in result.errors]
+        roster = repair(jail, result, run=run, counts=report.counts)
+        last_seen.update(dict.fromkeys(roster, run.as_of))
+        check, _ = release_check(jail.id, run.id, result, len(roster), 0)
+        if check is ReleaseCheck.INFERRED:
+            trusted.append(TrustedRead(run.id, run.as_of, roster))
+    repair_releases(jail, last_seen, trusted, report.counts)
+    db.session.commit()
+    return report
