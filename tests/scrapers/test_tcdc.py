@@ -2,6 +2,8 @@
 date its profiles publish, a list page that fails, and a paging bar that skips pages."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.scrapers.support import (
@@ -45,3 +47,16 @@ def test_every_page_up_to_the_last_is_read_when_the_paging_bar_skips_some():
     result = replay(CODE, OWN_CASSETTES / CODE / "paging_window" / "t0")
     assert result.errors == [] and result.complete
     assert set(on_roster(result)) == {"2020000531", "2020000530", "2020000528"}
+
+
+def test_an_absurd_page_number_is_not_followed(tmp_path):
+    moment = tmp_path / "t0"
+    shutil.copytree(OWN_CASSETTES / CODE / "paging_window" / "t0", moment)
+    first = moment / "pages" / "roster_grp10.html"
+    first.write_text(first.read_text().replace("grp=30", "grp=999999990"))
+    result = replay(CODE, moment)
+    # Neither the bogus page nor the millions before it are asked for; the pages page 1 no
+    # longer links to go unread, and the declared count tells.
+    assert result.requests_sent == 2
+    assert result.errors == [f"{SITE}roster.php?grp=10: roster: the site declares 3 bookings but 1 rows were read"]
+    assert not result.complete

@@ -40,7 +40,8 @@ class AdamsScraper(Scraper):
             page_rows, linked = found
             rows += page_rows
             for linked_number, url in linked.items():
-                pages.setdefault(linked_number, url)
+                if linked_number <= _MAX_PAGES:     # a page number past any real roster is noise
+                    pages.setdefault(linked_number, url)
             # Pagination shows a window of page numbers: read every page up to the last.
             for missing in range(2, max(pages) + 1):
                 pages.setdefault(missing, urljoin(start, f"page/{missing}/"))

@@ -76,7 +76,9 @@ class JacksonScraper(Scraper):
                 rows.append(RosterRow(list_id="", source_url=page.url, problem="row: not a JSON object",
                                       record=BookingRecord(booking_key="")))
                 continue
-            field = lambda name: clean(str(person.get(name) or ""))  # noqa: E731
+            def field(name, person=person):
+                return clean(str(person.get(name) or ""))
+
             bk, id_number = field("Book_Number"), field("ID_Number")
             url = with_params(details, {"id": id_number}) if id_number else None
             record = BookingRecord(booking_key=bk, bk=bk or None, intake_number=id_number or None, link=url)

@@ -58,7 +58,8 @@ class SheriffRosterScraper(Scraper):
             page_rows, linked = found
             rows += page_rows
             for number, url in linked.items():
-                pages.setdefault(number, url)
+                if number <= step * _MAX_PAGES:     # a page number past any real roster is noise
+                    pages.setdefault(number, url)
             # A paging bar may show only a window of pages: read every one up to the last.
             for number in range(step, max(pages) + 1, step):
                 pages.setdefault(number, with_params(urljoin(start, roster_path), {"grp": number}))
