@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, request, url_for
 from flask_admin import BaseView
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.form import SecureForm
@@ -79,6 +80,11 @@ class SecureModelView(ModelView):
     def on_model_change(self, form, model, is_created):
         _stamp_audit(model, is_created)
 
+    @action("delete", "Delete", "Are you sure you want to delete the selected records?")
+    def action_delete(self, ids):
+        # Row ids arrive as text, and PostgreSQL will not compare text with an integer key.
+        super().action_delete([int(i) for i in ids if str(i).isdigit()])
+
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """An ajax relation picker that offers, and accepts, only what the user may see."""
@@ -87,6 +93,10 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return policy.scope_query(super().get_query(), self.model, current_user)
 
     def get_one(self, pk):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
         with db.session.no_autoflush:
             return self.get_query().filter(self.model.id == pk).one_or_none()
 

@@ -90,6 +90,7 @@ class UserView(SecureModelView):
             raise ValidationError("Administrators cannot be deleted; disable the account instead.")
 
     def _set_disabled_for(self, ids, disabled: bool) -> None:
+        ids = [int(i) for i in ids if str(i).isdigit()]
         users = self.get_query().filter(User.id.in_(ids), User.id != current_user.id).all()
         for user in users:
             set_disabled(user, disabled, current_user)
