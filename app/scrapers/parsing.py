@@ -66,7 +66,8 @@ class Labels(dict):
         found = self.get(key)
         return found.value if found else None
 
-    def values(self, key: str) -> list[str]:   # type: ignore[override]
+    def lines_of(self, key: str) -> list[str]:
+        """Each line of a value that spans several (charges, a two-line address)."""
         found = self.get(key)
         return list(found.values) if found else []
 

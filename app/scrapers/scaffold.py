@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from .jails import BY_CODE, JailDeclaration, declaration_to_json
 from .platforms import PLATFORMS
@@ -58,24 +60,22 @@ def scaffold_jail(code: str, platform: str, name: str, county: str, url: str,
         raise ValueError("a jail needs a name and a county")
 
     declaration = JailDeclaration(code=code, name=name.strip(), county=county.strip(),
-                                  platform=platform, docket_url=url,
-                                  scrape_started_on=datetime.now(timezone.utc).date())
+                                  platform=platform, docket_url=url)
+    # Scraping starts today, the jail's today.
+    declaration = replace(declaration,
+                          scrape_started_on=datetime.now(ZoneInfo(declaration.timezone)).date())
     cassette = root / "tests" / "scrapers" / "cassettes" / code / "basic" / "t0"
     index = {"jail": code, "captured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
              "requests": []}
-    files = {
-        root / "app" / "scrapers" / "jail_configs" / f"{code}.json": declaration_to_json(declaration),
-        cassette / "index.json": json.dumps(index, indent=2) + "\n",
-        root / "tests" / "scrapers" / f"test_{code}.py": _TEST_MODULE.format(code=code, name=declaration.name),
-    }
-    taken = [str(path) for path in [*files, cassette / "pages"] if path.exists()]
+    config = root / "app" / "scrapers" / "jail_configs" / f"{code}.json"
+    test_module = root / "tests" / "scrapers" / f"test_{code}.py"
+    taken = [str(path) for path in (config, cassette, test_module) if path.exists()]
     if taken:
         raise FileExistsError(f"already there: {', '.join(taken)}")
-    created = []
-    for path, text in files.items():
+    for path, text in ((config, declaration_to_json(declaration)),
+                       (cassette / "index.json", json.dumps(index, indent=2) + "\n"),
+                       (test_module, _TEST_MODULE.format(code=code, name=declaration.name))):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        created.append(path)
     (cassette / "pages").mkdir()
-    created.insert(2, cassette / "pages")
-    return created
+    return [config, cassette / "index.json", cassette / "pages", test_module]

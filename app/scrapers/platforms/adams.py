@@ -71,7 +71,7 @@ class AdamsScraper(Scraper):
         bk = labels.value("BOOKING NUMBER")
         if not bk:
             raise RecordRejected("booking number: the profile shows none")
-        charges = [ChargeRecord(description=charge) for charge in labels.values("CHARGES")]
+        charges = [ChargeRecord(description=charge) for charge in labels.lines_of("CHARGES")]
         photo = container.find("img", src=True)
         labels.forget("AGE")
         return self.merged(

@@ -77,7 +77,7 @@ class HindsScraper(Scraper):
         pin = labels.value("PIN NUMBER")
         if pin and pin != row.list_id:
             raise RecordRejected(f"pin number: the page shows {pin!r}, the link asked for {row.list_id!r}")
-        address = labels.values("ADDRESS")
+        address = labels.lines_of("ADDRESS")
         arrested = self.booking_time(labels.value("ARREST DATE"), date_formats=("%m/%d/%Y",))
         table = labels["NAME"].nodes[0].find_parent("table")
         photo = table.find("img", src=True) if table is not None else None

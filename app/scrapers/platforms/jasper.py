@@ -49,7 +49,7 @@ class JasperScraper(Scraper):
             raise RecordRejected("arrest #: the card shows none")
         # Charges follow their label as a list (or as lines, on older cards).
         charges = [clean(li.get_text()) for li in card.find_all("li")]
-        charges = [charge for charge in charges if charge] or labels.values("CHARGES")
+        charges = [charge for charge in charges if charge] or labels.lines_of("CHARGES")
         arrested = self.booking_time(labels.value("ARREST DATE"), date_formats=_DATES)
         photo = card.find("img", src=True)
         heading = card.find(["h1", "h2", "h3"])

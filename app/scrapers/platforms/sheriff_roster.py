@@ -97,7 +97,7 @@ class SheriffRosterScraper(Scraper):
             raise RecordRejected(f"booking #: the profile shows {shown!r}, the link asked for {row.list_id!r}")
         title = container.select_one(".ptitles")
         name_raw = text_of(title) if title is not None else None
-        charges = [ChargeRecord(description=charge) for charge in labels.values("CHARGES")]
+        charges = [ChargeRecord(description=charge) for charge in labels.lines_of("CHARGES")]
         labels.forget("AGE")
         sheet = lines_before(lines(container), _END_OF_PROFILE)
         if name_raw and name_raw in sheet:
