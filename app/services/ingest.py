@@ -189,6 +189,13 @@ def _dedupe(records: list[BookingRecord]) -> dict[str, BookingRecord]:
     return by_key
 
 
+def bulk_insert(model):
+    """An ORM bulk INSERT that sends every row with the same columns: by default a None
+    leaves its column out of that row, which splits the batch into one statement per
+    distinct pattern of empty fields."""
+    return insert(model).execution_options(render_nulls=True)
+
+
 def _published_release(record: BookingRecord, tz: ZoneInfo):
     """(released_at, released_on, precision) when the docket itself publishes a release.
 
@@ -257,15 +264,15 @@ def _new_booking_values(jail: Jail, record: BookingRecord, read: _Read, agencies
 def _insert_bookings(inserts: list[tuple[BookingRecord, dict]], run_id: int | None,
                      now: datetime) -> dict[str, int]:
     """New bookings with their first versions and charges, in bulk; returns key -> id."""
-    ids = dict(db.session.execute(insert(Booking).returning(Booking.booking_key, Booking.id),
+    ids = dict(db.session.execute(bulk_insert(Booking).returning(Booking.booking_key, Booking.id),
                                   [values for _, values in inserts]).all())
     versions = [_version_row(ids[record.booking_key], record, run_id, now)
                 for record, _ in inserts if record.normalized_text is not None]
     charges = [row for record, _ in inserts for row in _charge_rows(ids[record.booking_key], record)]
     if versions:
-        db.session.execute(insert(BookingVersion), versions)
+        db.session.execute(bulk_insert(BookingVersion), versions)
     if charges:
-        db.session.execute(insert(Charge), charges)
+        db.session.execute(bulk_insert(Charge), charges)
     return ids
 
 
@@ -275,7 +282,7 @@ def _rewrite_sheets(updates: list[tuple[int, BookingRecord, dict]]) -> None:
     db.session.execute(delete(Charge).where(in_list(Charge.booking_id, [booking_id for booking_id, _, _ in updates])))
     charges = [row for booking_id, record, _ in updates for row in _charge_rows(booking_id, record)]
     if charges:
-        db.session.execute(insert(Charge), charges)
+        db.session.execute(bulk_insert(Charge), charges)
 
 
 def _publish_releases(read: _Read, ids: dict[str, int], already_published: set[str],
@@ -332,7 +339,7 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
     # Changed intake sheets: a new version, fresh fields, charges replaced.
     if updates:
         _rewrite_sheets(updates)
-        db.session.execute(insert(BookingVersion),
+        db.session.execute(bulk_insert(BookingVersion),
                            [_version_row(booking_id, record, run_id, now) for booking_id, record, _ in updates])
         counts.changed = len(updates)
     if moved_links:
@@ -489,7 +496,7 @@ def _repair_versions(sheets: dict[int, BookingRecord], run: ScrapeRun, counts: R
         db.session.execute(update(BookingVersion), rewritten)
         counts.versions_renormalized += len(rewritten)
     if missed:
-        db.session.execute(insert(BookingVersion), missed)
+        db.session.execute(bulk_insert(BookingVersion), missed)
         typed_now = literal(now, Booking.last_changed_at.type)
         db.session.execute(
             update(Booking).where(in_list(Booking.id, [row["booking_id"] for row in missed]))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Agency, AgencyAlias, Booking, BookingVersion, Charge
+from app.scrapers.records import ChargeRecord
 from app.services.ingest import ReleaseCheck, ingest
 
 from .conftest import HOUR, T0, count_writes, finish_run, record, roster, start_run
@@ -278,20 +279,38 @@ def test_moved_slot_updates_the_link_without_a_new_version(jail):
     assert booking("A1").link == "https://jail.example/ICUD0003.HTM" and version_count() == 1
 
 
-def roster_of(n, hour=0):
-    return roster(*[record(f"K{i:06d}", charges=("THEFT", "TRESPASS")) for i in range(n)])
+def roster_of(n, *, changed=(), new=0, gone=()):
+    """``n`` bookings; empty fields vary from one to the next, as on a real roster."""
+    def person(key, i, extra_charge):
+        charges = [ChargeRecord(description="THEFT", bond=Decimal("500.00") if i % 2 else None),
+                   ChargeRecord(description="TRESPASS", court="JUSTICE" if i % 3 else None)]
+        if extra_charge:
+            charges.append(ChargeRecord(description="RESISTING", fine=Decimal("50.00") if i % 4 else None))
+        booking = record(key, bond_cash=Decimal("500.00") if i % 2 else None,
+                         middle_name="Q" if i % 5 else None, normalized_text=f"{key} {len(charges)}")
+        booking.charges = charges
+        return booking
+    records = [person(f"K{i:06d}", i, i in changed) for i in range(n) if i not in gone]
+    return roster(*records, *[person(f"N{i:06d}", i, False) for i in range(new)])
 
 
-def test_unchanged_roster_costs_a_constant_number_of_writes(jail):
+def test_a_run_costs_a_constant_number_of_writes_whatever_the_roster_size(jail):
+    """An unchanged roster is ONE write; a run with changes, arrivals and releases is a fixed
+    handful, not one statement per booking."""
     costs = {}
-    for n in (20, 400):
+    for n in (100, 1000):
         db.session.execute(Booking.__table__.delete())
         db.session.commit()
         run_once(jail, roster_of(n), T0)
-        run = start_run(jail, T0 + HOUR)
-        with count_writes() as writes:
-            counts = ingest(jail, roster_of(n), run=run, now=T0 + HOUR)
-        db.session.commit()
-        assert counts.verified == n
-        costs[n] = len(writes)
-    assert costs[20] == costs[400] <= 2
+        for label, now, result in (
+            ("unchanged", T0 + HOUR, roster_of(n)),
+            ("churn", T0 + 2 * HOUR, roster_of(n, changed=range(0, n, 50), new=n // 50, gone=range(1, n, 50))),
+        ):
+            run = start_run(jail, now)
+            with count_writes() as writes:
+                counts = ingest(jail, result, run=run, now=now)
+            db.session.commit()
+            costs[label, n] = len(writes)
+        assert counts.changed == counts.new == counts.released == n // 50
+    assert costs["unchanged", 100] == costs["unchanged", 1000] == 1
+    assert costs["churn", 100] == costs["churn", 1000] <= 10
