@@ -1,0 +1,80 @@
+"""``run_scrape`` itself: the page archive, a fetcher handed in, and the detail refresh budget."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import FetchedPage, Jail
+from app.scrapers.fetch import CassetteFetcher, FetchError
+from app.services.archive import ArchiveFetcher, body_path, read_body
+from app.services.scrape import detail_skipper, run_scrape
+
+from .conftest import bookings, held_keys
+
+
+def test_every_page_is_archived_once_and_replays_from_the_archive(app, app_ctx, seeded, shared_dir):
+    moment = shared_dir / "dockets" / "jcdc" / "basic" / "t0"
+    seen_by_caller = []
+    fetcher = CassetteFetcher(moment, on_page=seen_by_caller.append)
+    outcome = run_scrape("jcdc", fetcher=fetcher)
+
+    assert outcome.outcome == "success" and outcome.as_of == fetcher.captured_at
+    pages = db.session.scalars(select(FetchedPage).where(FetchedPage.scrape_run_id == outcome.run_id)
+                               .order_by(FetchedPage.id)).all()
+    # the caller's own hook still sees every page, and the archive indexes each one
+    assert [p.url for p in pages] == [p.url for p in seen_by_caller] and len(pages) == outcome.requests_sent
+    roster = next(p for p in pages if p.url.endswith("roster.php"))
+    assert roster.status == 200 and roster.content_type.startswith("text/html")
+    assert roster.fetched_at == fetcher.captured_at
+    root = Path(app.config["ARCHIVE_DIR"])
+    assert read_body(root, roster.sha256) == (moment / "pages" / "roster_p1.html").read_bytes()
+    assert len(list(root.rglob("*.gz"))) == len({p.sha256 for p in pages})
+    assert body_path(root, roster.sha256).is_file()
+
+    # the same pages an hour later: indexed again, stored once
+    again = run_scrape("jcdc", replay_dir=moment, now=outcome.as_of + timedelta(hours=1))
+    assert again.requests_sent == len(pages)
+    assert len(list(root.rglob("*.gz"))) == len({p.sha256 for p in pages})
+
+    replayed = ArchiveFetcher(root, pages, captured_at=outcome.as_of)
+    assert replayed.get(roster.url).body == read_body(root, roster.sha256)
+    try:
+        replayed.get("https://www.jonesso.com/roster_view.php?booking_num=00000")
+    except FetchError as exc:
+        assert exc.status == 404
+    else:
+        raise AssertionError("a page the run never fetched must answer 404")
+
+
+def test_refresh_budget_rereads_only_the_stalest_known_sheets(runner, app_ctx, seeded, shared_dir):
+    story = shared_dir / "dockets" / "kcdc" / "basic"
+    first = run_scrape("kcdc", replay_dir=story / "t0")
+    assert first.outcome == "success" and first.seen == 12
+
+    kcdc = db.session.scalar(select(Jail).where(Jail.code == "kcdc"))
+    kcdc.detail_refresh_budget = 3
+    db.session.commit()
+    outcome = run_scrape("kcdc", replay_dir=story / "t1")
+    # 2 list pages, the new person's profile, the released person's profile, and 3 of the
+    # 11 known people still listed
+    assert outcome.outcome == "success" and outcome.requests_sent == 2 + 1 + 1 + 3
+    assert (outcome.new, outcome.released) == (1, 1)
+    db.session.expire_all()
+    stored = bookings(kcdc)
+    listed = held_keys(kcdc)
+    reread = {key for key in listed if stored[key].detail_fetched_at == outcome.as_of}
+    assert len(reread) == 1 + 3 and "KCSO20JBN000215" in reread
+    assert all(stored[key].last_verified == outcome.as_of for key in listed)
+
+
+def test_detail_skipper_reads_the_oldest_first_and_new_people_always():
+    at = [datetime(2020, 5, 12, h, tzinfo=timezone.utc) for h in range(3)]
+    known = {"a": ("A", at[2]), "b": ("B", at[0]), "c": ("C", None), "d": ("D", at[1])}
+    skip = detail_skipper(2, known)
+    assert [list_id for list_id in "abcd" if skip(list_id)] == ["a", "d"]
+    assert not skip("someone-new")
+    assert detail_skipper(None, known) is None
+    assert all(detail_skipper(0, known)(list_id) for list_id in "abcd")
