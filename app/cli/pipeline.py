@@ -93,8 +93,7 @@ def documents_render(limit):
     """Render the PDFs that are missing, here and now."""
     rendered = 0
     for booking_id in bookings_without_pdf(limit=limit):
-        if render_intake_sheet(booking_id) is not None:
-            rendered += 1
+        rendered += render_intake_sheet(booking_id)[1]
     click.echo(f"rendered {rendered} PDFs")
 
 
@@ -102,7 +101,7 @@ def documents_render(limit):
 @click.option("--limit", default=500, show_default=True)
 def documents_sync(limit):
     """Upload waiting documents and check those processing, one step each."""
-    ids = documentcloud.documents_to_sync(limit=limit, idle_for=0, upload_grace=0)
+    ids = documentcloud.documents_to_sync(limit=limit, stale_after=0)
     outcomes: dict[str, int] = {}
     for document_id in ids:
         status = documentcloud.sync_document(document_id)

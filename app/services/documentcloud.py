@@ -190,21 +190,16 @@ def without_blank_lines(text: str | None) -> str | None:
     return "\n".join(line for line in text.splitlines() if line.strip())
 
 
-def documents_to_sync(*, limit: int, idle_for: float, upload_grace: float) -> list[int]:
-    """Documents whose upload or processing is unfinished and that no task is working on:
-    waiting to be uploaded, interrupted in an upload for longer than an upload may take, or
-    left processing without a check for ``idle_for`` seconds. Waiting "not_configured"
-    documents are included once DocumentCloud is configured."""
-    now = utcnow()
-    waiting = ["rendered", "nofile", "error"]
-    if is_configured():
-        waiting.append("not_configured")
+def documents_to_sync(*, limit: int, stale_after: float) -> list[int]:
+    """Documents whose upload or processing is unfinished and that nothing has touched for
+    ``stale_after`` seconds: the task chained to each document normally finishes it within
+    minutes, so these are the ones whose chain was lost. Documents waiting as
+    "not_configured" are included at once when DocumentCloud is configured."""
+    cutoff = utcnow() - timedelta(seconds=stale_after)
+    lost = and_(Document.status.in_(("rendered", "uploading", "processing", "nofile", "error")),
+                Document.updated_at < cutoff)
+    waiting = Document.status == "not_configured"
     return db.session.execute(
-        select(Document.id).where(or_(
-            Document.status.in_(waiting),
-            and_(Document.status == "uploading",
-                 Document.updated_at < now - timedelta(seconds=upload_grace)),
-            and_(Document.status == "processing",
-                 Document.updated_at < now - timedelta(seconds=idle_for)),
-        )).order_by(Document.id).limit(limit)
+        select(Document.id).where(or_(lost, waiting) if is_configured() else lost)
+        .order_by(Document.id).limit(limit)
     ).scalars().all()

@@ -165,20 +165,22 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def render_intake_sheet(booking_id: int) -> Document | None:
+def render_intake_sheet(booking_id: int) -> tuple[Document | None, bool]:
     """Render the first version of the booking's intake sheet to ``DOCUMENTS_DIR`` and record
-    it as the booking's Document. Idempotent: a document whose file is on disk is left alone
-    (rendering is deterministic, so a repeat would write the same bytes anyway). Returns None
-    when there is no stored sheet to render (e.g. a docket without detail pages)."""
+    it as the booking's Document. Returns (document, whether a PDF was written now).
+
+    Idempotent: a document whose file is on disk (or already at DocumentCloud) is left alone;
+    rendering is deterministic, so a repeat would write the same bytes anyway. The document
+    is None when there is no stored sheet to render (e.g. a docket without detail pages)."""
     booking = db.session.get(Booking, booking_id)
     if booking is None:
-        return None
+        return None, False
     document = booking.document
     if document is not None and document.path and (document.dc_id or Path(document.path).is_file()):
-        return document
+        return document, False
     version = first_version(booking_id)
     if version is None or not (version.raw_html or "").strip():
-        return None
+        return None, False
 
     pdf, _refused = renderer().render(sheet_html(booking, version))
     path = document_path(booking)
@@ -193,7 +195,7 @@ def render_intake_sheet(booking_id: int) -> Document | None:
         .on_conflict_do_update(index_elements=["booking_id"], set_=values,
                                where=Document.dc_id.is_(None)))
     db.session.commit()
-    return db.session.execute(select(Document).where(Document.booking_id == booking_id)).scalar_one()
+    return db.session.execute(select(Document).where(Document.booking_id == booking_id)).scalar_one(), True
 
 
 def bookings_without_pdf(limit: int) -> list[int]:

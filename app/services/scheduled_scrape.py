@@ -3,9 +3,9 @@
 
 Replay layout: ``<SCRAPE_REPLAY_DIR>/<jail code>/.../index.json`` (the shared cassette
 format; e.g. ``shared/dockets`` itself). A jail's moments are taken in capture-time order,
-one per run, so the schedule plays the docket forward as it changed; after the last one the
-last is replayed again (an unchanged docket). Which moment a jail is at is kept in
-``pipeline_state`` under ``replay:<code>``.
+one per run, so the schedule plays the docket forward as it changed; when the recording is
+over, the jail's scheduled scrapes do nothing (there is nothing more to observe). Which
+moment a jail is at is kept in ``pipeline_state`` under ``replay:<code>``.
 """
 from __future__ import annotations
 
@@ -33,26 +33,26 @@ def replay_moments(root: Path, code: str) -> list[Path]:
 
 
 def next_moment(root: Path, code: str) -> Path | None:
+    """The jail's next moment to replay, or None when its recording is over (or missing)."""
     moments = replay_moments(root, code)
-    if not moments:
-        return None
     state = db.session.get(PipelineState, f"replay:{code}")
     names = [str(moment.relative_to(root)) for moment in moments]
     if state is None or state.value not in names:
-        return moments[0]
-    return moments[min(names.index(state.value) + 1, len(moments) - 1)]
+        return moments[0] if moments else None
+    following = names.index(state.value) + 1
+    return moments[following] if following < len(moments) else None
 
 
 def scrape_on_schedule(code: str) -> ScrapeOutcome | None:
-    """One scheduled scrape of jail ``code``; None when replaying and the jail has no
-    recording (replay mode never falls back to the live site)."""
+    """One scheduled scrape of jail ``code``; None when replaying and the jail's recording
+    is missing or over (replay mode never falls back to the live site)."""
     replay_root = current_app.config.get("SCRAPE_REPLAY_DIR")
     if not replay_root:
         return run_scrape(code)
     root = Path(replay_root)
     moment = next_moment(root, code)
     if moment is None:
-        log.info("no recorded docket for %s under %s; nothing to replay", code, root)
+        log.info("nothing (more) recorded for %s under %s; nothing to replay", code, root)
         return None
     outcome = run_scrape(code, replay_dir=moment)
     db.session.merge(PipelineState(key=f"replay:{code}", value=str(moment.relative_to(root))))

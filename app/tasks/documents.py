@@ -24,14 +24,17 @@ UPLOAD_TIME_LIMIT = 5 * 60
 POLL_SECONDS = 30
 POLL_CHECKS = 40
 SWEEP_BATCH = 500
+# The sweep leaves a document to its own task chain for this long (real time: uploads and
+# DocumentCloud's processing take what they take, whatever the schedule's speed).
+LEFT_TO_ITS_CHAIN = 10 * 60
 
 
 @shared_task(ignore_result=True, soft_time_limit=90, time_limit=120, **REDELIVERED_IF_LOST)
 def render_pdf(booking_id: int) -> str:
-    document = render_intake_sheet(booking_id)
+    document, rendered = render_intake_sheet(booking_id)
     if document is None:
         return "nothing to render"
-    if document.dc_id is None and document.status not in ("failed", "success"):
+    if rendered:    # a PDF already on file has its upload chain already
         upload_document.delay(document.id)
     return document.status
 
@@ -66,8 +69,7 @@ def sweep_documents() -> tuple[int, int]:
     to_render = bookings_without_pdf(limit=SWEEP_BATCH)
     for booking_id in to_render:
         render_pdf.delay(booking_id)
-    to_sync = documentcloud.documents_to_sync(limit=SWEEP_BATCH, idle_for=compressed(60 * 60),
-                                              upload_grace=compressed(UPLOAD_TIME_LIMIT))
+    to_sync = documentcloud.documents_to_sync(limit=SWEEP_BATCH, stale_after=LEFT_TO_ITS_CHAIN)
     for document_id in to_sync:
         upload_document.delay(document_id)
     return len(to_render), len(to_sync)

@@ -6,11 +6,15 @@ import hashlib
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Booking, BookingVersion, Jail
+from app.services.reference import seed_reference_data
 from app.scrapers.jails import BY_CODE
 from tests.conftest import TEST_REDIS_URL
+
+from .fake_documentcloud import PASSWORD, USERNAME, FakeDocumentCloud
 
 CAPTURED = datetime(2019, 11, 5, 20, 15, tzinfo=timezone.utc)
 
@@ -66,3 +70,20 @@ def redis_app(app):
         client = _redis(TEST_REDIS_URL)
         for key in client.scan_iter(match=_namespaced("") + "*"):
             client.delete(key)
+
+
+@pytest.fixture
+def replaying_app(app, shared_dir):
+    """Jails seeded, only Adams active (its docket is small), replaying the shared dockets
+    on a compressed clock, DocumentCloud at a local fake."""
+    server = FakeDocumentCloud().start()
+    app.config.update(SCRAPE_REPLAY_DIR=str(shared_dir / "dockets"), SCHEDULE_SPEEDUP=3600,
+                      DOCUMENTCLOUD_USERNAME=USERNAME, DOCUMENTCLOUD_PASSWORD=PASSWORD,
+                      DOCUMENTCLOUD_BASE_URI=server.api_url, DOCUMENTCLOUD_AUTH_URI=server.auth_url)
+    with app.app_context():
+        seed_reference_data()
+        db.session.execute(update(Jail).values(active=Jail.code == "acdc"))
+        db.session.commit()
+    app.dc_server = server
+    yield app
+    server.stop()

@@ -38,7 +38,7 @@ def document(app_ctx, server) -> Document:
     configure(app_ctx, server)
     booking = make_booking(make_jail("hcdc"), "123456", bk="123456", raw_html=SHEET)
     db.session.commit()
-    return render_intake_sheet(booking.id)
+    return render_intake_sheet(booking.id)[0]
 
 
 def reload(document: Document) -> Document:
@@ -72,13 +72,15 @@ def test_upload_then_write_back(document, server, app_ctx):
 def test_without_credentials_documents_wait(app_ctx, server):
     booking = make_booking(make_jail("hcdc"), "1", raw_html=SHEET)
     db.session.commit()
-    doc = render_intake_sheet(booking.id)
+    doc = render_intake_sheet(booking.id)[0]
     assert sync_document(doc.id) == "not_configured"
     assert server.log == []
-    assert documents_to_sync(limit=10, idle_for=0, upload_grace=0) == []
+    assert documents_to_sync(limit=10, stale_after=0) == []
     configure(app_ctx, server)
-    assert documents_to_sync(limit=10, idle_for=0, upload_grace=0) == [doc.id]
+    assert documents_to_sync(limit=10, stale_after=3600) == [doc.id]   # no chain to wait for
     assert sync_document(doc.id) == "processing"
+    assert documents_to_sync(limit=10, stale_after=3600) == []         # its chain is on it
+    assert documents_to_sync(limit=10, stale_after=0) == [doc.id]
 
 
 def test_refused_credentials_fail_the_document(document, server, app_ctx):

@@ -36,7 +36,7 @@ def test_first_version_rendered_with_footer(app_ctx, mcdc_sheet):
     add_version(booking, "<p>A LATER VERSION</p>", fetched_at=CAPTURED + timedelta(hours=2))
     db.session.commit()
 
-    document = render_intake_sheet(booking.id)
+    document = render_intake_sheet(booking.id)[0]
 
     path = Path(document.path)
     assert path == Path(app_ctx.config["DOCUMENTS_DIR"]) / "mcdc" / "mcdc_0000012345_001.pdf"
@@ -55,14 +55,15 @@ def test_first_version_rendered_with_footer(app_ctx, mcdc_sheet):
 def test_rendering_is_idempotent_and_deterministic(app_ctx, mcdc_sheet):
     booking = make_booking(make_jail("mcdc"), "K1", raw_html=mcdc_sheet)
     db.session.commit()
-    first = render_intake_sheet(booking.id)
+    first, rendered = render_intake_sheet(booking.id)
+    assert rendered
     path, sha = Path(first.path), first.sha256
     stamp = path.stat().st_mtime_ns
-    assert render_intake_sheet(booking.id).sha256 == sha
-    assert path.stat().st_mtime_ns == stamp                          # not rendered again
+    assert render_intake_sheet(booking.id) == (first, False)         # not rendered again
+    assert path.stat().st_mtime_ns == stamp
     path.unlink()
-    again = render_intake_sheet(booking.id)
-    assert again.sha256 == sha and path.is_file()                    # same bytes when redone
+    again, rendered = render_intake_sheet(booking.id)
+    assert rendered and again.sha256 == sha and path.is_file()       # same bytes when redone
     assert db.session.query(Document).count() == 1
 
 
@@ -73,8 +74,8 @@ def test_nothing_to_render_without_a_stored_sheet(app_ctx):
     with_sheet = make_booking(jail, "sheet")
     db.session.commit()
     assert bookings_without_pdf(limit=10) == [with_sheet.id]
-    assert render_intake_sheet(no_versions.id) is None
-    assert render_intake_sheet(empty_sheet.id) is None
+    assert render_intake_sheet(no_versions.id)[0] is None
+    assert render_intake_sheet(empty_sheet.id)[0] is None
     render_intake_sheet(with_sheet.id)
     assert bookings_without_pdf(limit=10) == []
 
@@ -112,7 +113,7 @@ def test_hostile_sheet_is_sanitised_and_fetches_nothing(app_ctx, httpserver):
         assert gone not in cleaned, gone
     assert '<td colspan="2">CHARGE &lt;b&gt;ASSAULT&lt;/b&gt;</td>' in cleaned
 
-    document = render_intake_sheet(booking.id)
+    document = render_intake_sheet(booking.id)[0]
     text = pdf_text(document.path)
     assert "JOHN DOE" in text and "LINK TEXT KEPT" in text
     assert "CHARGE <b>ASSAULT</b>" in text                            # markup in text stays text

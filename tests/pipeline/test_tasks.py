@@ -6,19 +6,17 @@ import importlib
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.schedules import crontab
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 import celeryconfig
 from app.extensions import db
-from app.models import Booking, Document, Jail, PipelineState, ScrapeRun
+from app.models import Booking, Document, PipelineState, ScrapeRun
 from app.services.locks import try_lock
-from app.services.reference import seed_reference_data
 from app.services.scheduled_scrape import next_moment, replay_moments
 
-from .fake_documentcloud import PASSWORD, USERNAME, FakeDocumentCloud, wait_for
+from .fake_documentcloud import wait_for
 
 TASK_MODULES = ["app.tasks.scrape", "app.tasks.documents", "app.tasks.polish", "app.tasks.snapshot"]
 
@@ -74,33 +72,16 @@ def test_every_task_stops_before_the_broker_would_redeliver_it(app):
     assert POLL_SECONDS < visibility
 
 
-def test_replay_moments_play_forward_then_hold(app_ctx, shared_dir):
+def test_replay_moments_play_forward_then_stop(app_ctx, shared_dir):
     root = shared_dir / "dockets"
     moments = replay_moments(root, "mcdc")
     assert [m.name for m in moments] == ["t0", "t1"]
-    assert next_moment(root, "mcdc") == moments[0]
-    for moment in (moments[0], moments[1], moments[1]):
+    for moment in moments:
         assert next_moment(root, "mcdc") == moment
         db.session.merge(PipelineState(key="replay:mcdc", value=str(moment.relative_to(root))))
         db.session.commit()
+    assert next_moment(root, "mcdc") is None
     assert next_moment(root, "nowhere") is None
-
-
-@pytest.fixture
-def replaying_app(app, shared_dir):
-    """Jails seeded, only Adams active (its docket is small), replaying the shared dockets on
-    a compressed clock, DocumentCloud at a local fake."""
-    server = FakeDocumentCloud().start()
-    app.config.update(SCRAPE_REPLAY_DIR=str(shared_dir / "dockets"), SCHEDULE_SPEEDUP=3600,
-                      DOCUMENTCLOUD_USERNAME=USERNAME, DOCUMENTCLOUD_PASSWORD=PASSWORD,
-                      DOCUMENTCLOUD_BASE_URI=server.api_url, DOCUMENTCLOUD_AUTH_URI=server.auth_url)
-    with app.app_context():
-        seed_reference_data()
-        db.session.execute(update(Jail).values(active=Jail.code == "acdc"))
-        db.session.commit()
-    app.dc_server = server
-    yield app
-    server.stop()
 
 
 def test_scrape_is_skipped_while_another_holds_the_jail(replaying_app):
