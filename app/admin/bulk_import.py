@@ -2,7 +2,7 @@
 importer code as ``flask bulk-add-officers`` and ``flask advanced-csv-import``.
 
 The uploaded files wait between the dry run and the confirmation under the instance
-directory, in a folder named by a random token and tied to the user who uploaded them; they
+directory (``IMPORT_UPLOADS_DIR``), in a folder named by a random token and tied to the user who uploaded them; they
 are deleted once committed, and abandoned uploads after a day. An area coordinator imports
 into their own department only.
 """
@@ -54,7 +54,8 @@ class ConfirmForm(SecureForm):
 
 
 def _uploads_root() -> Path:
-    return Path(current_app.instance_path) / "imports"
+    return Path(current_app.config.get("IMPORT_UPLOADS_DIR")
+                or Path(current_app.instance_path) / "imports")
 
 
 def _sweep_abandoned(root: Path) -> None:

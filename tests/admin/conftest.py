@@ -31,6 +31,12 @@ def make_user(username, *, department=None, admin=False, disabled=False):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _private_upload_dir(app, tmp_path):
+    """Web bulk imports park their uploads here rather than in the instance directory."""
+    app.config["IMPORT_UPLOADS_DIR"] = str(tmp_path / "imports")
+
+
 class World:
     """Ids of what each test starts with (ids, not objects: each request has its own session)."""
 
