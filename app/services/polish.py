@@ -9,29 +9,39 @@ clock) are re-applied to every booking with that raw spelling, so a new mapping 
 history.
 
 Passes, in order:
-1. re-apply changed agency aliases (set-based, per raw spelling);
-2. split ``charge_1`` into statute and title where the scrape did not (spec §4.6);
-3. refresh ``blurb``;
-4. flag data problems for the admin: unmapped agency, booking date in the future,
+1. re-derive stored bookings when a platform's parsing rules changed: the source of its
+   scraper (and of the shared parsing code) is fingerprinted, and when the fingerprint
+   differs from the last pass, every jail on that platform is re-read from its archived
+   pages by ``app.services.scrape.reparse``;
+2. re-apply changed agency aliases (set-based, per raw spelling);
+3. split ``charge_1`` into statute and title where the scrape did not (spec §4.6);
+4. refresh ``blurb``;
+5. flag data problems for the admin: unmapped agency, booking date in the future,
    negative stay;
-5. back-fill DocumentCloud text and page counts missing from finished documents.
+6. back-fill DocumentCloud text and page counts missing from finished documents.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgencyAlias, Booking, Document, PipelineState
+from ..models import AgencyAlias, Booking, Document, Jail, PipelineState
 from ..models.types import utcnow
+from ..scrapers import fetch, parsing, records, standardize
+from ..scrapers.platforms import PLATFORMS, base
 from ..scrapers.standardize import split_statute
 from . import documentcloud
 from .ingest import AgencyMapper, in_list
+from .scrape import reparse
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +60,7 @@ NEGATIVE_STAY = "negative_stay"
 
 @dataclass
 class PolishReport:
+    reparsed: list[str] = field(default_factory=list)
     bookings: int = 0
     remapped: int = 0
     charges_split: int = 0
@@ -58,7 +69,8 @@ class PolishReport:
     documents: int = 0
 
     def summary(self) -> str:
-        return (f"polished {self.bookings} bookings: {self.remapped} agencies re-mapped, "
+        reparsed = f"re-read {', '.join(self.reparsed)} with changed parsers; " if self.reparsed else ""
+        return (f"{reparsed}polished {self.bookings} bookings: {self.remapped} agencies re-mapped, "
                 f"{self.charges_split} charge_1 split, {self.blurbs} blurbs refreshed, "
                 f"{self.flagged} with problems; {self.documents} DocumentCloud texts filled in")
 
@@ -75,6 +87,7 @@ def _set_state(key: str, value: datetime) -> None:
 def polish(now: datetime | None = None) -> PolishReport:
     now = now or utcnow()
     report = PolishReport()
+    reparsed_ids = rederive_changed_parsers(report)
     remapped_ids = reapply_aliases(now, report)
 
     since = _state(CHANGES_KEY)
@@ -82,7 +95,7 @@ def polish(now: datetime | None = None) -> PolishReport:
     if since is not None:
         cutoff = since - LOOK_BACK
         changed = changed.where(or_(Booking.last_changed_at > cutoff, Booking.released_at > cutoff))
-    ids = sorted(set(db.session.execute(changed).scalars()) | set(remapped_ids))
+    ids = sorted(set(db.session.execute(changed).scalars()) | set(remapped_ids) | set(reparsed_ids))
     for start in range(0, len(ids), BATCH):
         _polish_bookings(ids[start:start + BATCH], now, report)
 
@@ -93,6 +106,40 @@ def polish(now: datetime | None = None) -> PolishReport:
     report.documents = backfill_documentcloud()
     db.session.commit()
     return report
+
+
+def parser_fingerprint(platform: str) -> str:
+    """A hash of the code that turns a platform's pages into records."""
+    modules = [sys.modules[PLATFORMS[platform].__module__], base, parsing, standardize, records, fetch]
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def rederive_changed_parsers(report: PolishReport) -> list[int]:
+    """Re-read every jail whose platform's parser changed since the last pass from its
+    archived pages. The first pass only records the fingerprints. Returns the ids of the
+    re-read jails' bookings (their blurbs and flags follow)."""
+    jails = db.session.execute(select(Jail.code, Jail.platform).where(Jail.platform.in_(PLATFORMS))).all()
+    ids: list[int] = []
+    for platform in sorted({platform for _, platform in jails}):
+        key = f"polish:parser:{platform}"
+        current = parser_fingerprint(platform)
+        stored = db.session.get(PipelineState, key)
+        if stored is not None and stored.value != current:
+            try:
+                for code in sorted(code for code, p in jails if p == platform):
+                    log.info("%s", reparse(code).summary())
+                    report.reparsed.append(code)
+                    ids += db.session.execute(select(Booking.id).join(Jail).where(Jail.code == code)).scalars()
+            except Exception:  # noqa: BLE001 - the other passes go on; the next polish retries
+                db.session.rollback()
+                log.exception("re-reading the %s jails failed", platform)
+                continue
+        db.session.merge(PipelineState(key=key, value=current))
+        db.session.commit()
+    return ids
 
 
 def reapply_aliases(now: datetime, report: PolishReport) -> list[int]:
