@@ -26,6 +26,8 @@ GENDER_WORDS = {"M": "male", "F": "female", "Other": "other"}
 UII_SCHEME = "unique_internal_identifier"
 BADGE_SCHEME = "badge_number"
 CLASSIFICATION = "department"
+# Popolo requires a name; this is the one written for an officer the database has none for.
+UNNAMED = "Unnamed officer"
 
 
 class ExportError(Exception):
@@ -82,7 +84,7 @@ def organization_json(department: Department, sources: list[dict]) -> dict:
 def person_json(officer: Officer, sources: list[dict]) -> dict:
     person = {
         "_id": officer.ocd_id,
-        "name": officer.full_name() or "Unnamed officer",
+        "name": officer.full_name() or UNNAMED,
         # Always written, even empty, so a reader never has to split ``name``.
         "given_name": officer.first_name or "",
         "family_name": officer.last_name or "",

@@ -37,7 +37,7 @@ from ..importers.values import BadValue, badge_key, parse_gender, text_for
 from ..models import Assignment, Department, Job, Link, Officer, Unit
 from ..models.officers import new_ocd_id
 from .directory import OcdDirectory, OcdObject, Problem, read_directory
-from .export import BADGE_SCHEME, UII_SCHEME
+from .export import BADGE_SCHEME, UII_SCHEME, UNNAMED
 from .formats import is_pseudo_id, parse_fuzzy_date, parse_pseudo_id
 from .ids import division_from_jurisdiction, is_organization_id, is_person_id, state_of_division
 
@@ -168,6 +168,8 @@ def name_parts(obj: OcdObject) -> dict[str, str | None]:
                 "last_name": data.get("family_name") or None,
                 "middle_initial": data.get("additional_name") or None,
                 "suffix": data.get("honorific_suffix") or None}
+    if data["name"] == UNNAMED:
+        return dict.fromkeys(("first_name", "last_name", "middle_initial", "suffix"))
     name = HumanName(data["name"])
     return {"first_name": name.first or None, "last_name": name.last or None,
             "middle_initial": name.middle or None, "suffix": name.suffix or None}

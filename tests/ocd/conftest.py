@@ -49,7 +49,8 @@ def build_department(name="Springfield Police Department", state="MS", uii="E-10
     lee = Officer(first_name="Lee", last_name="Moe", gender="Other", department=department)
     lee.assignments.append(Assignment(job=officer_job))  # no dates, no badge
     pat = Officer(first_name="Pat", last_name="Poe", department=department)  # no assignment
-    db.session.add_all([department, jane, sam, lee, pat])
+    nameless = Officer(gender="F", department=department)  # a row nobody has named yet
+    db.session.add_all([department, jane, sam, lee, pat, nameless])
     db.session.commit()
     return department
 

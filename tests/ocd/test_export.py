@@ -30,12 +30,12 @@ def test_export_writes_one_file_per_object_and_every_one_validates(app, runner, 
         person_ids = {o.full_name(): o.ocd_id for o in department.officers}
     result = _export(runner, tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "Wrote 1 organization, 3 job titles, 4 people, 5 memberships" in result.output
+    assert "Wrote 1 organization, 3 job titles, 5 people, 5 memberships" in result.output
 
     checked = read_directory(tmp_path / "out")
     assert checked.problems == []
     objects = _objects(tmp_path / "out")
-    assert len(objects) == 1 + 4 + 5
+    assert len(objects) == 1 + 5 + 5
     assert all(obj["sources"] == [{"url": SOURCE, "note": "Oversight officer database: [MS] Springfield Police Department"}]
                for obj in objects.values())
 
@@ -71,6 +71,10 @@ def test_export_writes_one_file_per_object_and_every_one_validates(app, runner, 
     assert objects[f"person_{pat_uuid}.json"] == {
         "_id": person_ids["Pat Poe"], "name": "Pat Poe", "given_name": "Pat", "family_name": "Poe",
         "sources": jane["sources"]}
+    nameless_uuid = person_ids[""].split("/")[1]
+    assert objects[f"person_{nameless_uuid}.json"] == {
+        "_id": person_ids[""], "name": "Unnamed officer", "given_name": "", "family_name": "",
+        "gender": "female", "sources": jane["sources"]}
     lee_uuid = person_ids["Lee Moe"].split("/")[1]
     assert objects[f"person_{lee_uuid}.json"]["gender"] == "other"
     assert set(objects[f"membership_{lee_uuid}_1.json"]) == {"person_id", "organization_id", "post_id", "sources"}

@@ -142,7 +142,7 @@ def test_editing_other_columns_keeps_the_ids(app_ctx):
     ids = (department.ocd_id, sorted(o.ocd_id for o in department.officers))
     department.name = "Springfield Police"
     for officer in department.officers:
-        officer.last_name = officer.last_name.upper()
+        officer.first_name = (officer.first_name or "").upper()
     db.session.commit()
     db.session.execute(update(Officer).values(race="Not Sure"))
     db.session.commit()
