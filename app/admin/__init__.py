@@ -40,7 +40,7 @@ def init_admin(app) -> Admin:
     admin = Admin(
         app,
         name="Oversight",
-        theme=Bootstrap4Theme(swatch="default", base_template="admin/oversight_base.html"),
+        theme=Bootstrap4Theme(swatch="default", fluid=True, base_template="admin/oversight_base.html"),
         index_view=HomeView(url="/admin", template="admin/home.html"),
     )
     from .views import register_views

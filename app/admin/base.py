@@ -9,7 +9,8 @@ from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_admin.form import SecureForm
+from flask_admin.form import BaseForm, SecureForm
+from markupsafe import Markup
 from flask_admin.model.fields import AjaxSelectMultipleField
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
@@ -18,6 +19,24 @@ from wtforms.validators import ValidationError
 from ..extensions import db
 from ..models import Department, Job, Unit
 from . import policy
+
+
+class _OwnHiddenFields:
+    """Flask-Admin's form template adds Flask-WTF's global ``csrf_token()`` to any form
+    without ``hidden_tag``; next to SecureForm's own token the request would carry two, and
+    the wrong one first. With ``hidden_tag`` only the form's own hidden fields are written."""
+
+    def hidden_tag(self, *fields):
+        return Markup("".join(str(field) for field in self
+                              if getattr(field.widget, "input_type", None) == "hidden"))
+
+
+class BackOfficeForm(_OwnHiddenFields, SecureForm):
+    """Every back-office form: CSRF-protected by Flask-Admin's SecureForm."""
+
+
+class InlineRowForm(_OwnHiddenFields, BaseForm):
+    """An inline row; the parent form's token covers it."""
 
 
 class PerRequestOptions:
@@ -64,7 +83,7 @@ class BackOfficeView(BaseView):
 class SecureModelView(ModelView):
     """Administrators only; CSRF on create/edit/delete and batch actions; audit stamps."""
 
-    form_base_class = SecureForm
+    form_base_class = BackOfficeForm
     can_view_details = True
     can_export = True
     export_types = ["csv"]
@@ -128,7 +147,7 @@ def label_with_department(obj) -> str:
 DEPARTMENT_PICKER = {"query_factory": scoped_departments}
 JOB_PICKER = {"query_factory": scoped_jobs, "get_label": label_with_department}
 UNIT_PICKER = {"query_factory": scoped_units, "get_label": label_with_department,
-               "allow_blank": True}
+               "allow_blank": True, "blank_text": "(no unit)"}
 
 
 def scoped_ajax_refs(owner_model, refs: dict) -> dict:
@@ -144,6 +163,8 @@ class AuditedInlineForm(InlineFormAdmin):
     """An inline child (assignment, salary, note, ...) on a parent's page: stamped, and
     scoped by its parent (the parent form only ever holds a record the user may change).
     The parent's SecureForm token covers the whole submission, inline rows included."""
+
+    form_base_class = InlineRowForm
 
     def on_model_change(self, form, model, is_created):
         _stamp_audit(model, is_created)

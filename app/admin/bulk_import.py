@@ -17,7 +17,6 @@ from pathlib import Path
 
 from flask import current_app, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.form import SecureForm
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 from wtforms import BooleanField, HiddenField, FileField, SelectField, StringField
@@ -26,14 +25,14 @@ from wtforms.validators import Optional
 from ..extensions import db
 from ..models import Department
 from . import policy
-from .base import BackOfficeView
+from .base import BackOfficeForm, BackOfficeView
 
 ADVANCED_FILES = ("officers", "assignments", "salaries", "links", "incidents")
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 ABANDONED_AFTER_SECONDS = 24 * 3600
 
 
-class UploadForm(SecureForm):
+class UploadForm(BackOfficeForm):
     kind = SelectField("What", choices=[("roster", "Roster CSV (bulk-add-officers)"),
                                         ("advanced", "Advanced import (one CSV per kind)")])
     roster = FileField("Roster CSV")
@@ -48,7 +47,7 @@ class UploadForm(SecureForm):
     update_static_fields = BooleanField("Also update UID, race, employment date and birth year")
 
 
-class ConfirmForm(SecureForm):
+class ConfirmForm(BackOfficeForm):
     token = HiddenField()
     decision = StringField()
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters
-from flask_admin.form import SecureForm
 from markupsafe import Markup
 from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -23,7 +22,7 @@ from ..models import (
 )
 from ..models.jails import CENTRAL, RACE_CODES, SEX_CODES
 from ..models.types import utcnow
-from .base import BackOfficeView, PerRequestOptions, SecureModelView
+from .base import BackOfficeForm, BackOfficeView, PerRequestOptions, SecureModelView
 from .charts import daily_chart
 from .search import WordSearchMixin, any_of, starts_with
 
@@ -72,8 +71,8 @@ class BookingView(WordSearchMixin, SecureModelView):
                    "UID"]
     column_labels = {"booking_key": "Booking number", "LEA": "Agency", "booked_on": "Booked",
                      "released_at": "Released", "in_custody": "In custody",
-                     "days_incarcerated": "Days held", "status_verbose": "Last seen"}
-    column_formatters = {"days_incarcerated": _fmt_days,
+                     "days_incarcerated": "Days held", "status_verbose": "Last seen", "UID": "UID"}
+    column_formatters = {"days_incarcerated": _fmt_days, "jail": lambda v, c, m, n: m.jail.code,
                          "released_at": lambda v, c, m, n: _fmt_local(m.released_at),
                          "in_custody": lambda v, c, m, n: "yes" if m.in_custody else "no"}
     column_formatters_export = {"released_at": lambda v, c, m, n: m.released_at.isoformat() if m.released_at else "",
@@ -212,7 +211,7 @@ def map_alias(alias: AgencyAlias, agency: Agency) -> int:
     return result.rowcount
 
 
-class MapAliasForm(SecureForm):
+class MapAliasForm(BackOfficeForm):
     alias_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     agency_id = SelectField("Agency", coerce=int, validators=[InputRequired()])
 
