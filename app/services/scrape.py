@@ -89,12 +89,13 @@ def _known_in_custody(jail: Jail, list_id_field: str) -> dict[str, tuple[str, da
 
 def detail_skipper(budget: int | None, known: dict[str, tuple[str, datetime | None]]):
     """``skip_detail`` for a run: with a refresh budget, only that many known bookings have
-    their sheet re-read - those read longest ago (or never) - and the rest are taken from the
-    roster row. New people are always read. No budget: every sheet is read."""
+    their sheet re-read - those read longest ago (or never; ties by list id) - and the rest
+    are taken from the roster row. A chosen booking that has left the roster leaves its turn
+    unused. New people are always read. No budget: every sheet is read."""
     if budget is None:
         return None
     oldest_first = sorted(known, key=lambda list_id: (known[list_id][1] is not None,
-                                                      known[list_id][1] or datetime.min))
+                                                      known[list_id][1] or datetime.min, list_id))
     skipped = frozenset(oldest_first[max(budget, 0):])
     return skipped.__contains__
 
@@ -103,8 +104,11 @@ def _build_fetcher(replay_dir, archive: PageArchive) -> Fetcher:
     if replay_dir is not None:
         return CassetteFetcher(replay_dir, on_page=archive)
     config = current_app.config
+    # A compressed schedule (tests, the demo, the soak run against the docket simulator)
+    # compresses a scrape's own waits too: the per-host spacing and the retry backoff.
+    speedup = max(1, config.get("SCHEDULE_SPEEDUP", 1))
     return HttpFetcher(user_agent=config["SCRAPE_USER_AGENT"], timeout=config["SCRAPE_TIMEOUT"],
-                       on_page=archive)
+                       min_interval_per_host=1.0 / speedup, backoff=1.0 / speedup, on_page=archive)
 
 
 def _attach_archive(fetcher: Fetcher, archive: PageArchive) -> None:
