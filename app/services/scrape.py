@@ -69,12 +69,17 @@ class ScrapeOutcome:
         return line
 
 
-def _jail(jail_code: str) -> Jail:
+def _jail_and_scraper(jail_code: str):
+    """The jail's row and its scraper: it must be both declared and seeded."""
     jail = db.session.scalar(select(Jail).where(Jail.code == jail_code))
     if jail is None:
         known = ", ".join(db.session.scalars(select(Jail.code).order_by(Jail.code))) or "none"
         raise UnknownJail(f"no jail {jail_code!r} in the database (known: {known}); run `flask seed`")
-    return jail
+    try:
+        declaration = declared_jail(jail_code)
+    except KeyError as exc:
+        raise UnknownJail(exc.args[0]) from None
+    return jail, get_scraper(declaration)
 
 
 def _known_in_custody(jail: Jail, list_id_field: str) -> dict[str, tuple[str, datetime | None]]:
@@ -138,8 +143,7 @@ def run_scrape(jail_code: str, *, replay_dir: str | Path | None = None, now: dat
                fetcher: Fetcher | None = None) -> ScrapeOutcome:
     """Scrape one jail now (or replay a cassette moment, as of its capture time unless
     ``now`` is given) and save what it shows."""
-    jail = _jail(jail_code)
-    scraper = get_scraper(declared_jail(jail_code))
+    jail, scraper = _jail_and_scraper(jail_code)
     archive = PageArchive(current_app.config["ARCHIVE_DIR"], jail.id)
     if fetcher is None:
         fetcher = _build_fetcher(replay_dir, archive)
@@ -245,8 +249,7 @@ def _held_before(jail: Jail, run: ScrapeRun, list_id_field: str) -> dict[str, st
 def reparse(jail_code: str) -> ReparseReport:
     """Re-run today's parser over every archived page of a jail, oldest run first, and
     repair what is stored from it, in one transaction: a parser fix repairs history."""
-    jail = _jail(jail_code)
-    scraper = get_scraper(declared_jail(jail_code))
+    jail, scraper = _jail_and_scraper(jail_code)
     root = current_app.config["ARCHIVE_DIR"]
     report = ReparseReport(jail.code, RepairCounts())
     last_seen: dict[str, datetime] = {}

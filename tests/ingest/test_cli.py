@@ -7,7 +7,7 @@ import shutil
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Booking, ScrapeRun
+from app.models import Booking, Jail, ScrapeRun
 
 from .test_replay_dockets import replay
 
@@ -29,6 +29,10 @@ def test_usage_errors_exit_2(runner, app_ctx, seeded, shared_dir, tmp_path):
     assert unknown.exit_code == 2 and "no jail 'nowhere'" in unknown.output
     not_a_moment = runner.invoke(args=["scrape", "jcj", "--replay", str(tmp_path)])
     assert not_a_moment.exit_code == 2 and "index.json" in not_a_moment.output
+    db.session.add(Jail(code="ghost", name="Undeclared Jail", county="Nowhere"))
+    db.session.commit()
+    undeclared = runner.invoke(args=["scrape", "ghost", "--replay", str(moment)])
+    assert undeclared.exit_code == 2 and "unknown jail 'ghost'" in undeclared.output
     assert db.session.scalar(select(func.count()).select_from(ScrapeRun)) == 0
 
 
