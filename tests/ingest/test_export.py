@@ -127,3 +127,17 @@ def test_export_of_one_jail_only(jail, runner):
 
 def test_charge_list_quotes_charges_holding_a_comma():
     assert charge_list(["A", "B, C", "D,E"]) == 'A, "B, C", D,E'
+
+
+def test_export_streams_in_batches(jail, runner, tmp_path):
+    from app.services.bookings_export import BATCH
+
+    many = roster(*[record(f"K{i:05d}", charges=("THEFT", "TRESPASS")) for i in range(BATCH * 2 + 7)])
+    ingest(jail, many, run=start_run(jail, T0), now=T0)
+    db.session.commit()
+    out = tmp_path / "all.jsonl"
+    result = runner.invoke(args=["export", "bookings", "--format", "jsonl", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == BATCH * 2 + 7 == len({row["bk"] for row in rows})
+    assert all(row["total_charges"] == 2 and row["LEA"] == "CITY PD" for row in rows)
