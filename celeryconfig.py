@@ -8,6 +8,7 @@ broker's visibility timeout, or Redis would hand a still-running task to a secon
 from datetime import timedelta
 
 from celery.schedules import crontab, schedule
+from kombu import Queue
 
 HOUR = 3600
 
@@ -20,8 +21,17 @@ worker_prefetch_multiplier = 1
 broker_connection_retry_on_startup = True
 include = ["app.tasks.scrape", "app.tasks.documents", "app.tasks.polish", "app.tasks.snapshot"]
 
+# PDFs and uploads have a queue of their own: a backlog of them (the first scrape of a big
+# docket, DocumentCloud down for a day) never holds up the hourly scrapes. A worker consumes
+# every queue declared here.
+task_default_queue = "celery"
+task_queues = (Queue("celery"), Queue("documents"))
+task_routes = {"app.tasks.documents.*": {"queue": "documents"}}
+
+# The Redis transport's visibility timeout (its default, one hour; not set here because the
+# embedded SQLite transport would pass it to create_engine). Every task's time limit and every
+# retry countdown stays below it.
 VISIBILITY_TIMEOUT = HOUR
-broker_transport_options = {"visibility_timeout": VISIBILITY_TIMEOUT}
 # Defaults for any task that does not set its own (each pipeline task does).
 task_soft_time_limit = 20 * 60
 task_time_limit = 25 * 60

@@ -17,6 +17,7 @@ import hashlib
 import mimetypes
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -31,7 +32,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..extensions import db
-from ..models import Booking, BookingVersion, Document
+from ..models import Booking, BookingVersion, Document, ScrapeRun
 from ..models.types import utcnow
 from .sql import dialect_insert
 
@@ -198,8 +199,15 @@ def render_intake_sheet(booking_id: int) -> tuple[Document | None, bool]:
     return db.session.execute(select(Document).where(Document.booking_id == booking_id)).scalar_one(), True
 
 
-def bookings_without_pdf(limit: int) -> list[int]:
-    """Bookings with a stored intake sheet but no rendered PDF yet (oldest first)."""
+def bookings_without_pdf(limit: int, *, left_to_chain: float = 0) -> list[int]:
+    """Bookings with a stored intake sheet but no rendered PDF yet (oldest first), leaving out
+    those stored by a run that started less than ``left_to_chain`` seconds ago (the task
+    chained to that run is rendering them)."""
+    recently_stored = (select(BookingVersion.id)
+                       .join(ScrapeRun, ScrapeRun.id == BookingVersion.scrape_run_id)
+                       .where(BookingVersion.booking_id == Booking.id,
+                              ScrapeRun.started_at > utcnow() - timedelta(seconds=left_to_chain))
+                       .exists())
     first_sheet = (select(BookingVersion.raw_html)
                    .where(BookingVersion.booking_id == Booking.id)
                    .order_by(BookingVersion.fetched_at, BookingVersion.id).limit(1)
@@ -208,7 +216,7 @@ def bookings_without_pdf(limit: int) -> list[int]:
     return db.session.execute(
         select(Booking.id)
         .outerjoin(Document, Document.booking_id == Booking.id)
-        .where(has_sheet, or_(Document.id.is_(None),
+        .where(has_sheet, ~recently_stored, or_(Document.id.is_(None),
                               and_(Document.dc_id.is_(None), Document.status == "pending")))
         .order_by(Booking.id).limit(limit)
     ).scalars().all()

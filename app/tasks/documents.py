@@ -24,8 +24,9 @@ UPLOAD_TIME_LIMIT = 5 * 60
 POLL_SECONDS = 30
 POLL_CHECKS = 40
 SWEEP_BATCH = 500
-# The sweep leaves a document to its own task chain for this long (real time: uploads and
-# DocumentCloud's processing take what they take, whatever the schedule's speed).
+# The sweep leaves a new PDF or document to its own task chain for this long (real time:
+# rendering, uploads and DocumentCloud's processing take what they take, whatever the
+# schedule's speed).
 LEFT_TO_ITS_CHAIN = 10 * 60
 
 
@@ -66,7 +67,7 @@ def upload_document(self, document_id: int) -> str:
 def sweep_documents() -> tuple[int, int]:
     """Catch up: PDFs for bookings that have none yet, and every document whose upload or
     processing is unfinished and not being worked on."""
-    to_render = bookings_without_pdf(limit=SWEEP_BATCH)
+    to_render = bookings_without_pdf(limit=SWEEP_BATCH, left_to_chain=LEFT_TO_ITS_CHAIN)
     for booking_id in to_render:
         render_pdf.delay(booking_id)
     to_sync = documentcloud.documents_to_sync(limit=SWEEP_BATCH, stale_after=LEFT_TO_ITS_CHAIN)

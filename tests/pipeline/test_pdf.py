@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
-from app.models import Document
+from app.models import Document, ScrapeRun
+from app.models.types import utcnow
 from app.services.pdf import ASSETS_DIR, bookings_without_pdf, render_intake_sheet, renderer, sanitize_sheet
 
 from .conftest import CAPTURED, add_version, make_booking, make_jail
@@ -78,6 +79,19 @@ def test_nothing_to_render_without_a_stored_sheet(app_ctx):
     assert render_intake_sheet(empty_sheet.id)[0] is None
     render_intake_sheet(with_sheet.id)
     assert bookings_without_pdf(limit=10) == []
+
+
+def test_sweep_leaves_fresh_bookings_to_their_chained_render(app_ctx):
+    jail = make_jail("hcdc")
+    run = ScrapeRun(jail_id=jail.id, started_at=utcnow(), outcome="success")
+    db.session.add(run)
+    db.session.flush()
+    fresh = make_booking(jail, "fresh")
+    fresh.versions[0].scrape_run_id = run.id
+    older = make_booking(jail, "older")
+    db.session.commit()
+    assert bookings_without_pdf(limit=10, left_to_chain=600) == [older.id]
+    assert bookings_without_pdf(limit=10) == [fresh.id, older.id]
 
 
 HOSTILE = """<html><head>

@@ -62,7 +62,10 @@ def test_every_task_stops_before_the_broker_would_redeliver_it(app):
         "app.tasks.documents.sweep_documents", "app.tasks.polish.polish",
         "app.tasks.snapshot.daily_snapshot",
     }
-    visibility = app.extensions["celery"].conf.broker_transport_options["visibility_timeout"]
+    from kombu.transport.redis import Channel
+    visibility = celeryconfig.VISIBILITY_TIMEOUT
+    assert Channel.visibility_timeout == visibility
+    assert "visibility_timeout" not in app.extensions["celery"].conf.broker_transport_options
     for name, task in tasks.items():
         assert task.soft_time_limit < task.time_limit < visibility, name
         # acks_late only with redelivery on a lost worker, and never on the fan-out.
@@ -70,6 +73,15 @@ def test_every_task_stops_before_the_broker_would_redeliver_it(app):
         assert task.acks_late is idempotent and bool(task.reject_on_worker_lost) is idempotent, name
     from app.tasks.documents import POLL_SECONDS
     assert POLL_SECONDS < visibility
+
+
+def test_documents_have_a_queue_of_their_own(app):
+    pipeline_tasks(app)
+    celery = app.extensions["celery"]
+    queue = {name: celery.amqp.router.route({}, name)["queue"].name for name in pipeline_tasks(app)}
+    assert queue["app.tasks.documents.render_pdf"] == queue["app.tasks.documents.upload_document"] == "documents"
+    assert queue["app.tasks.scrape.scrape_jail"] == queue["app.tasks.polish.polish"] == "celery"
+    assert {q.name for q in celery.amqp.queues.values()} == {"celery", "documents"}   # a worker takes both
 
 
 def test_replay_moments_play_forward_then_stop(app_ctx, shared_dir):
