@@ -64,10 +64,14 @@ def farm_options(command):
                   help="Jail size: population and admissions alike.")
     @click.option("--turnover", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
                   help="More bookings and shorter stays, same population.")
+    @click.option("--size", type=click.FloatRange(min=1), default=None,
+                  help="Instead of --scale: about this many people in every jail.")
+    @click.option("--stay-hours", type=click.FloatRange(min=1), default=None,
+                  help="Instead of --turnover: the mean stay, in hours.")
     @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
                   help="Folder of daily_admits.csv and daily_pop.csv (default: shared/data).")
     @functools.wraps(command)
-    def wrapper(templates, count, seed, start_text, scale, turnover, data_dir, **kwargs):
+    def wrapper(templates, count, seed, start_text, scale, turnover, size, stay_hours, data_dir, **kwargs):
         chosen = [t.strip() for t in templates.split(",") if t.strip()]
         unknown = [t for t in chosen if t not in TEMPLATES]
         if unknown:
@@ -75,7 +79,8 @@ def farm_options(command):
                                      param_hint="--jails")
         start = parse_start(start_text)
         build = functools.partial(Farm.build, start=start, seed=seed, count=count, templates=chosen,
-                                  data_dir=data_dir, scale=scale, turnover=turnover)
+                                  data_dir=data_dir, scale=scale, turnover=turnover, size=size,
+                                  stay_hours=stay_hours)
         return command(build=build, start=start, **kwargs)
     return wrapper
 

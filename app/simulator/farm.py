@@ -71,7 +71,12 @@ class Farm:
     def build(cls, *, start: datetime, seed: int = 1, count: int | None = None,
               templates: list[str] | tuple[str, ...] | None = None, data_dir=None,
               faults: FaultPlan | None = None, scale: float = 1.0, turnover: float = 1.0,
+              size: float | None = None, stay_hours: float | None = None,
               irregularity: float = 1.0) -> Farm:
+        """``scale``/``turnover`` apply to every jail alike (see JailPopulation); ``size``
+        instead sets each jail's scale so it holds about that many people, and
+        ``stay_hours`` its turnover so the mean stay is that long - a farm of small, busy
+        jails for a soak test or a demo."""
         chosen = list(templates or TEMPLATES)
         unknown = [t for t in chosen if t not in TEMPLATES]
         if unknown:
@@ -91,9 +96,12 @@ class Farm:
                 offset = random.Random(f"{seed}/offset/{code}").randrange(len(series.days))
             site = build_site(template, name)
             site.irregularity = irregularity
-            jails.append(SimJail(code=code, name=name, template=template,
-                                 site=site, series=series, seed=seed,
-                                 start=start, offset_days=offset, scale=scale, turnover=turnover))
+            jail_scale = scale if size is None else size / series.mean_population
+            jail_turnover = turnover if stay_hours is None else (
+                series.mean_population / max(series.mean_admissions, 0.01) / (stay_hours / 24))
+            jails.append(SimJail(code=code, name=name, template=template, site=site, series=series,
+                                 seed=seed, start=start, offset_days=offset, scale=jail_scale,
+                                 turnover=jail_turnover))
         return cls(jails, seed=seed, start=start, faults=faults)
 
     def jail(self, code: str) -> SimJail:
