@@ -118,7 +118,7 @@ def read_csv(source: Source, *, filename: str, columns: Collection[str],
         line_done = reader.line_num
         for record in reader:
             start, line_done = line_done + 1, reader.line_num
-            cells = [cell.strip() for cell in record]
+            cells = list(map(str.strip, record))
             if not any(cells):
                 continue  # a blank line, or a spreadsheet's empty row
             if len(cells) != width:

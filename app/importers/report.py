@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Mapping
+from typing import Callable, Mapping, Union
 
 # Kinds in the order a report lists them: dependencies first.
 KINDS = ("job", "unit", "officer", "assignment", "salary", "location", "license_plate",
@@ -37,13 +37,16 @@ def show(value) -> str:
 class Change:
     kind: str
     action: str  # created | replaced | updated | skipped
-    label: str
+    # A callable label is called when the report is shown, so a record created by the
+    # import can be named by the id it was given.
+    label: Union[str, Callable[[], str]]
     where: str | None
     # created/replaced: field -> value; updated: field -> (old, new); skipped: {"reason": text}
     fields: Mapping
 
     def render(self) -> str:
-        head = f"{_MARKS[self.action]} {self.kind.replace('_', ' ')} {self.label}"
+        label = self.label() if callable(self.label) else self.label
+        head = f"{_MARKS[self.action]} {self.kind.replace('_', ' ')} {label}"
         if self.where:
             head += f" ({self.where})"
         if self.action == "updated":
@@ -65,20 +68,21 @@ class ImportReport:
         self.committed = False
         self.changes: list[Change] = []
         self.warnings: list[str] = []
-        self._counts: dict[str, Counter] = {}
+        self._counts: dict[tuple[str, str], int] = {}  # (kind, action) -> count
 
-    def _add(self, kind: str, action: str, label: str, where: str | None, fields: Mapping) -> None:
-        self._counts.setdefault(kind, Counter())[action] += 1
+    def _add(self, kind: str, action: str, label, where: str | None, fields: Mapping) -> None:
+        key = (kind, action)
+        self._counts[key] = self._counts.get(key, 0) + 1
         self.changes.append(Change(kind, action, label, where, fields))
 
-    def created(self, kind: str, label: str, where: str | None = None, values: Mapping | None = None) -> None:
+    def created(self, kind: str, label, where: str | None = None, values: Mapping | None = None) -> None:
         self._add(kind, "created", label, where, values or {})
 
-    def replaced(self, kind: str, label: str, where: str | None = None, values: Mapping | None = None) -> None:
+    def replaced(self, kind: str, label, where: str | None = None, values: Mapping | None = None) -> None:
         """An existing record deleted and created again with the same id (--force-create)."""
         self._add(kind, "replaced", label, where, values or {})
 
-    def updated(self, kind: str, label: str, where: str | None, diffs: Mapping) -> None:
+    def updated(self, kind: str, label, where: str | None, diffs: Mapping) -> None:
         self._add(kind, "updated", label, where, diffs)
 
     def skipped(self, kind: str, label: str, where: str | None, reason: str) -> None:
@@ -86,10 +90,11 @@ class ImportReport:
 
     def unchanged(self, kind: str, count: int = 1) -> None:
         if count:
-            self._counts.setdefault(kind, Counter())["unchanged"] += count
+            key = (kind, "unchanged")
+            self._counts[key] = self._counts.get(key, 0) + count
 
     def count(self, kind: str, action: str) -> int:
-        return self._counts.get(kind, Counter())[action]
+        return self._counts.get((kind, action), 0)
 
     @property
     def counts(self) -> dict[str, dict[str, int]]:
@@ -100,9 +105,12 @@ class ImportReport:
     def has_changes(self) -> bool:
         return any(c.action in ("created", "replaced", "updated") for c in self.changes)
 
-    def _ordered_counts(self):
+    def _ordered_counts(self) -> list[tuple[str, Counter]]:
+        per_kind: dict[str, Counter] = {}
+        for (kind, action), number in self._counts.items():
+            per_kind.setdefault(kind, Counter())[action] += number
         order = {kind: i for i, kind in enumerate(KINDS)}
-        return sorted(self._counts.items(), key=lambda item: order.get(item[0], len(order)))
+        return sorted(per_kind.items(), key=lambda item: order.get(item[0], len(order)))
 
     def render_text(self) -> str:
         """The full report: one line per change, then any warnings, then the summary."""
