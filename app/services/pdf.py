@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 from flask import current_app, render_template
 from markupsafe import Markup
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -191,9 +191,10 @@ def render_intake_sheet(booking_id: int) -> tuple[Document | None, bool]:
     # Two renders of one booking may race (the chained task and the sweep): both wrote the
     # same bytes, and the row is claimed once per booking.
     insert = dialect_insert(Document)
+    rerendered = {**values, "status": case((Document.status == "pending", "rendered"), else_=Document.status)}
     db.session.execute(
         insert.values(booking_id=booking_id, status="rendered", updated_at=utcnow(), **values)
-        .on_conflict_do_update(index_elements=["booking_id"], set_=values,
+        .on_conflict_do_update(index_elements=["booking_id"], set_=rerendered,
                                where=Document.dc_id.is_(None)))
     db.session.commit()
     return db.session.execute(select(Document).where(Document.booking_id == booking_id)).scalar_one(), True

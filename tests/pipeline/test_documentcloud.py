@@ -184,3 +184,6 @@ def test_missing_pdf_is_rendered_again_before_upload(document, server):
     Path(document.path).unlink()
     assert sync_document(document.id) == documentcloud.MISSING_FILE
     assert reload(document).status == "pending" and server.creates == []
+    assert render_intake_sheet(document.booking_id)[1]
+    assert reload(document).status == "rendered" and Path(document.path).is_file()
+    assert sync_document(document.id) == "processing"
