@@ -117,8 +117,9 @@ class AgencyMapper:
     def flush_queue(self, now: datetime) -> int:
         if not self.queue:
             return 0
+        # first_seen_at on the docket's clock; updated_at keeps its wall-clock default
         rows = [{"jail_id": self.jail_id, "raw": raw, "is_prefix": False, "agency_id": None,
-                 "first_seen_at": now, "updated_at": now} for raw in self.queue]
+                 "first_seen_at": now} for raw in self.queue]
         # Another run may queue the same spelling at the same time: the first one wins.
         db.session.execute(dialect_insert(AgencyAlias).on_conflict_do_nothing(), rows)
         for raw in self.queue:
