@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from nameparser import HumanName
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -122,7 +122,7 @@ def import_directory(path: str | Path) -> ImportReport:
             run.run()
         if run.problems:
             raise OcdImportError(sorted(run.problems))
-        db.session.flush()
+        run.write_new_assignments()
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
@@ -190,7 +190,8 @@ class _Import:
         self.posts: dict[str, Job] = {}               # post _id -> job
         self.officers: dict[str, Officer] = {}        # person _id -> officer
         self.claimed: dict[object, str] = {}          # matched row -> file that matched it
-        self.free_assignments: dict[Officer, list[Assignment]] = {}
+        self.free_assignments: dict[Officer, list[Assignment]] = {}  # not yet matched
+        self.new_assignments: list[dict] = []
 
     # -- bookkeeping -------------------------------------------------------------------
     def problem(self, obj: OcdObject, where: str, message: str) -> None:
@@ -242,11 +243,27 @@ class _Import:
             self.person(obj, person_departments.get(obj.id, set()), sole)
         for obj, department in zip(memberships, membership_departments):
             self.membership(obj, department)
+        held = defaultdict(set)
+        for officer in self.free_assignments:
+            held[officer] |= {a.star_no for a in officer.assignments}
+        for new in self.new_assignments:
+            held[new["officer"]].add(new["star_no"])
         for obj in self.dir.of_type("person"):
             if obj.id in self.officers:
-                held = {a.star_no for a in self.officers[obj.id].assignments}
-                for badge in set(self.identifiers(obj, BADGE_SCHEME)) - held:
+                for badge in set(self.identifiers(obj, BADGE_SCHEME)) - held[self.officers[obj.id]]:
                     self.not_stored[("person", "identifiers (badge_number on no membership)")] += 1
+
+    def write_new_assignments(self) -> None:
+        """Insert the new assignments in bulk, once everything they refer to has its id:
+        they are most of the rows of a large import."""
+        db.session.flush()
+        rows = [{"officer_id": new["officer"].id, "job_id": new["job"].id,
+                 "unit_id": new["unit"].id if new["unit"] is not None else None,
+                 "star_no": new["star_no"], "start_date": new["start_date"],
+                 "resign_date": new["resign_date"]} for new in self.new_assignments]
+        if rows:
+            # The table, not the ORM: ORM bulk inserts split rows by which values are NULL.
+            db.session.execute(insert(Assignment.__table__), rows)
 
     # -- loading what already exists, a few set-based queries --------------------------
     def load_departments(self) -> None:
@@ -268,6 +285,8 @@ class _Import:
 
     def load_jobs_and_units(self) -> None:
         known = {d.id: d for d in [*self.by_ocd.values(), *self.by_name.values()] if d.id is not None}
+        if not known:
+            return
         for job in db.session.scalars(select(Job).where(Job.department_id.in_(known))):
             self.jobs[known[job.department_id]][job.job_title] = job
         for unit in db.session.scalars(select(Unit).where(Unit.department_id.in_(known))):
@@ -279,21 +298,23 @@ class _Import:
         ocd_ids = {p.id for p in people if is_person_id(p.id)}
         ocd_ids |= {m.data["person_id"] for m in self.dir.of_type("membership")
                     if is_person_id(m.data["person_id"])}
-        uiis = {uii for p in people for uii in self.identifiers(p, UII_SCHEME)}
         found = []
         for chunk in _chunks(ocd_ids):
             found += db.session.scalars(select(Officer).where(Officer.ocd_id.in_(chunk))
                                         .options(*with_collections)).all()
+        self.by_person_id = {o.ocd_id: o for o in found}
+        # Identifiers the officer matched by id already holds need no second look.
+        uiis = {uii for p in people for uii in self.identifiers(p, UII_SCHEME)
+                if p.id not in self.by_person_id or self.by_person_id[p.id].unique_internal_identifier != uii}
         for chunk in _chunks(uiis):
             found += db.session.scalars(select(Officer).where(Officer.unique_internal_identifier.in_(chunk))
                                         .options(*with_collections)).all()
-        self.by_person_id = {o.ocd_id: o for o in found}
         self.by_uii = {o.unique_internal_identifier: o for o in found if o.unique_internal_identifier}
         department_ids = [d.id for d in self.departments.values() if d.id is not None]
         # Badge numbers only for people nothing else identifies (badges are reused), compared
         # as the roster import compares them (0042 and 42 are one badge).
         self.by_badge: dict[tuple[int, str], set[Officer]] = defaultdict(set)
-        if any(p.id not in self.by_person_id and self.identifiers(p, BADGE_SCHEME)
+        if department_ids and any(p.id not in self.by_person_id and self.identifiers(p, BADGE_SCHEME)
                and not any(u in self.by_uii for u in self.identifiers(p, UII_SCHEME)) for p in people):
             rows = db.session.execute(
                 select(Assignment.star_no, Officer).join(Assignment.base_officer)
@@ -305,7 +326,7 @@ class _Import:
         last_names = {name_parts(p)["last_name"] for p in people
                       if p.id not in self.by_person_id and not self.identifiers(p, UII_SCHEME)} - {None}
         self.by_full_name: dict[tuple[int, str, str], set[Officer]] = defaultdict(set)
-        for chunk in _chunks(last_names):
+        for chunk in _chunks(last_names if department_ids else ()):
             for officer in db.session.scalars(
                     select(Officer).where(Officer.department_id.in_(department_ids),
                                           Officer.last_name.in_(chunk)).options(*with_collections)):
@@ -633,8 +654,8 @@ class _Import:
         else:
             exact = exact or [a for a in same if not a.star_no]
         if not exact:
-            db.session.add(Assignment(base_officer=officer, job=job, star_no=badge, unit=unit,
-                                      start_date=start, resign_date=end))
+            self.new_assignments.append({"officer": officer, "job": job, "unit": unit, "star_no": badge,
+                                         "start_date": start, "resign_date": end})
             self.tallies["memberships"].added += 1
             return
         assignment = exact[0]

@@ -89,6 +89,33 @@ def test_importing_an_export_into_its_own_database_changes_nothing(app_ctx, tmp_
     assert dump() == before
 
 
+def test_the_import_reads_and_writes_in_sets(app, fresh_app, tmp_path):
+    """Statements do not grow with the number of officers: a few reads in all, and one
+    INSERT for all the assignments."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        department = build_department()
+        job = department.jobs[0]
+        db.session.add_all(Officer(first_name=f"Extra{n}", last_name="Officer", department=department,
+                                   assignments=[Assignment(job=job, star_no=str(500 + n))]) for n in range(40))
+        db.session.commit()
+    _export(app, tmp_path / "out")
+    # Into an empty database (one INSERT for 45 assignments), then over the data it came from.
+    for target, inserts in ((fresh_app, [["INSERT", "INTO", "assignments"]]), (app, [])):
+        with target.app_context():
+            statements = []
+            listener = lambda conn, cursor, statement, *rest: statements.append(statement.split(None, 3)[:3])
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                import_directory(tmp_path / "out")
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            reads = [s for s in statements if s[0].upper() == "SELECT"]
+            assert len(reads) <= 6, reads
+            assert [s for s in statements if s[:3] == ["INSERT", "INTO", "assignments"]] == inserts
+
+
 def test_an_update_changes_the_rows_and_keeps_every_id(app_ctx, tmp_path, record_writes):
     department = build_department()
     ids_before = {o.full_name(): o.ocd_id for o in department.officers} | {"dept": department.ocd_id}
