@@ -108,6 +108,11 @@ class Booking(db.Model):
         Index("ix_bookings_jail_released", "jail_id", "released_at"),
         Index("ix_bookings_jail_booked_on", "jail_id", "booked_on"),
         Index("ix_bookings_name", "last_name", "first_name"),
+        # What the back-office bookings list sorts, filters and looks up by.
+        Index("ix_bookings_booking_key", "booking_key"),
+        Index("ix_bookings_released_at", "released_at"),
+        Index("ix_bookings_agency_booked_on", "agency_id", "booked_on"),
+        Index("ix_bookings_jail_agency_raw", "jail_id", "agency_raw", "agency_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -313,6 +318,11 @@ class Booking(db.Model):
 
     def __str__(self) -> str:
         return self.uid_for_humans
+
+
+# Name search in the back office is by prefix of the lower-cased name (see app/admin/search.py).
+Index("ix_bookings_lower_last_name", func.lower(Booking.last_name))
+Index("ix_bookings_lower_first_name", func.lower(Booking.first_name))
 
 
 class BookingVersion(db.Model):

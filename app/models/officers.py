@@ -7,8 +7,8 @@ import uuid
 from datetime import date
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, Float, ForeignKey, Integer, String, Table, Text,
-    Time, UniqueConstraint, func,
+    Boolean, CheckConstraint, Column, Date, Float, ForeignKey, Index, Integer, String, Table,
+    Text, Time, UniqueConstraint, func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -43,7 +43,9 @@ def _association(name: str, left: tuple[str, str], right: tuple[str, str]) -> Ta
         name,
         db.metadata,
         Column(left[0], Integer, ForeignKey(left[1], ondelete="CASCADE"), primary_key=True),
-        Column(right[0], Integer, ForeignKey(right[1], ondelete="CASCADE"), primary_key=True),
+        # The primary key serves lookups from the left; this index those from the right.
+        Column(right[0], Integer, ForeignKey(right[1], ondelete="CASCADE"), primary_key=True,
+               index=True),
         Column("created_at", UTCDateTime, nullable=False, default=utcnow, server_default=func.now()),
     )
 
@@ -211,6 +213,11 @@ class Officer(TrackUpdates, db.Model):
 
     def __str__(self) -> str:
         return self.full_name()
+
+
+# Name search in the back office is by prefix of the lower-cased name (see app/admin/search.py).
+Index("ix_officers_lower_last_name", func.lower(Officer.last_name))
+Index("ix_officers_lower_first_name", func.lower(Officer.first_name))
 
 
 class Assignment(TrackUpdates, db.Model):

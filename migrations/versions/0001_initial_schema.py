@@ -293,6 +293,13 @@ def upgrade():
         batch_op.create_index('ix_bookings_name', ['last_name', 'first_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_race'), ['race'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_sex'), ['sex'], unique=False)
+        batch_op.create_index('ix_bookings_booking_key', ['booking_key'], unique=False)
+        batch_op.create_index('ix_bookings_released_at', ['released_at'], unique=False)
+        batch_op.create_index('ix_bookings_agency_booked_on', ['agency_id', 'booked_on'], unique=False)
+        batch_op.create_index('ix_bookings_jail_agency_raw', ['jail_id', 'agency_raw', 'agency_id'], unique=False)
+
+    op.create_index('ix_bookings_lower_last_name', 'bookings', [sa.text('lower(last_name)')], unique=False)
+    op.create_index('ix_bookings_lower_first_name', 'bookings', [sa.text('lower(first_name)')], unique=False)
 
     op.create_table('fetched_pages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -390,6 +397,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_officers_race'), ['race'], unique=False)
         batch_op.create_index(batch_op.f('ix_officers_suffix'), ['suffix'], unique=False)
         batch_op.create_index(batch_op.f('ix_officers_unique_internal_identifier'), ['unique_internal_identifier'], unique=True)
+
+    op.create_index('ix_officers_lower_last_name', 'officers', [sa.text('lower(last_name)')], unique=False)
+    op.create_index('ix_officers_lower_first_name', 'officers', [sa.text('lower(first_name)')], unique=False)
 
     op.create_table('unit_types',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -489,6 +499,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['license_plate_id'], ['license_plates.id'], name=op.f('fk_incident_license_plates_license_plate_id_license_plates'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('incident_id', 'license_plate_id', name=op.f('pk_incident_license_plates'))
     )
+    op.create_index(op.f('ix_incident_license_plates_license_plate_id'), 'incident_license_plates', ['license_plate_id'], unique=False)
     op.create_table('incident_links',
     sa.Column('incident_id', sa.Integer(), nullable=False),
     sa.Column('link_id', sa.Integer(), nullable=False),
@@ -497,6 +508,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['link_id'], ['links.id'], name=op.f('fk_incident_links_link_id_links'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('incident_id', 'link_id', name=op.f('pk_incident_links'))
     )
+    op.create_index(op.f('ix_incident_links_link_id'), 'incident_links', ['link_id'], unique=False)
     op.create_table('notes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('text_contents', sa.Text(), nullable=True),
@@ -521,6 +533,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['officer_id'], ['officers.id'], name=op.f('fk_officer_incidents_officer_id_officers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('officer_id', 'incident_id', name=op.f('pk_officer_incidents'))
     )
+    op.create_index(op.f('ix_officer_incidents_incident_id'), 'officer_incidents', ['incident_id'], unique=False)
     op.create_table('officer_links',
     sa.Column('officer_id', sa.Integer(), nullable=False),
     sa.Column('link_id', sa.Integer(), nullable=False),
@@ -529,6 +542,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['officer_id'], ['officers.id'], name=op.f('fk_officer_links_officer_id_officers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('officer_id', 'link_id', name=op.f('pk_officer_links'))
     )
+    op.create_index(op.f('ix_officer_links_link_id'), 'officer_links', ['link_id'], unique=False)
     op.create_table('salaries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('officer_id', sa.Integer(), nullable=True),
