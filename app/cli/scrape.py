@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Booking, Jail, ScrapeRun
 from ..scrapers.scaffold import scaffold_jail
 from ..services.bookings_export import FORMATS, ExportError, export_bookings
+from ..services.scheduled_scrape import replay_moments
 from ..services.scrape import UnknownJail, reparse, run_scrape
 from .groups import export_group
 
@@ -54,46 +55,49 @@ def _parse_now(text: str | None) -> datetime | None:
     return now
 
 
-def _replay_moments(replay: str, codes: list[str]) -> dict[str, Path | None]:
-    """Where each jail's moment is for ``scrape all --replay DIR``: ``DIR/<jail>``, or DIR
-    with ``{jail}`` filled in (``dockets/{jail}/basic/t0``). None where there is none."""
-    moments = {}
-    for code in codes:
-        path = Path(replay.replace("{jail}", code)) if "{jail}" in replay else Path(replay) / code
-        moments[code] = path if (path / "index.json").is_file() else None
-    return moments
+def _moments(replay: Path, code: str | None = None) -> list[Path]:
+    """The cassette moments to replay, oldest capture first: ``replay`` itself when it is
+    one, else every moment under it (under ``replay/<code>`` for a jail of ``scrape all``)."""
+    if code is None and (replay / "index.json").is_file():
+        return [replay]
+    root, name = (replay, code) if code is not None else (replay.parent, replay.name)
+    return replay_moments(root, name)
 
 
 @scrape_group.command("run")
 @click.argument("target", metavar="JAIL|all")
-@click.option("--replay", metavar="DIR",
-              help="Replay a recorded cassette moment instead of the live site. With 'all': "
-                   "DIR/<jail> per jail, or a path containing {jail}.")
+@click.option("--replay", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Replay recorded cassettes instead of the live site: a moment, or a folder of "
+                   "moments replayed in capture order. With 'all', each jail's moments under DIR/<jail>.")
 @click.option("--now", "now_text", metavar="ISO8601",
               help="The run's clock (default: now, or the cassette's capture time).")
 def scrape_command(target, replay, now_text):
     """Scrape one jail, or every jail, and print each run's report. Exit 1 if a run failed."""
     now = _parse_now(now_text)
     if target == "all":
-        if replay is None:
-            codes = list(db.session.scalars(select(Jail.code).where(Jail.active).order_by(Jail.code)))
-            moments = dict.fromkeys(codes)
-        else:
-            codes = list(db.session.scalars(select(Jail.code).order_by(Jail.code)))
-            moments = _replay_moments(replay, codes)
-            for code in [c for c, path in moments.items() if path is None]:
-                click.echo(f"{code}: skipped (no cassette moment for it under {replay})")
-                del moments[code]
-        if not moments:
-            click.echo("Error: no jail to scrape (run `flask seed`, or check --replay)", err=True)
-            sys.exit(2)
+        # live: the active jails; replaying: every jail the recording has
+        query = select(Jail.code).order_by(Jail.code)
+        codes = list(db.session.scalars(query.where(Jail.active) if replay is None else query))
     else:
-        if replay is not None and not (Path(replay) / "index.json").is_file():
-            raise click.BadParameter(f"{replay} holds no index.json (a cassette moment)", param_hint="--replay")
-        moments = {target: Path(replay) if replay is not None else None}
+        codes = [target]
+    runs: list[tuple[str, Path | None]] = []
+    for code in codes:
+        if replay is None:
+            runs.append((code, None))
+            continue
+        moments = _moments(replay, code if target == "all" else None)
+        if not moments and target == "all":
+            click.echo(f"{code}: skipped (no cassette moment under {replay / code})")
+        runs += [(code, moment) for moment in moments]
+    if not runs:
+        reason = f"no cassette moment under {replay}" if replay else "no active jail (run `flask seed`)"
+        click.echo(f"Error: nothing to scrape: {reason}", err=True)
+        sys.exit(2)
+    if now is not None and len(runs) > 1:
+        raise click.BadParameter("one clock for several runs: give --now with a single moment", param_hint="--now")
 
     failed = 0
-    for code, moment in moments.items():
+    for code, moment in runs:
         try:
             outcome = run_scrape(code, replay_dir=moment, now=now)
         except UnknownJail as exc:
@@ -102,7 +106,7 @@ def scrape_command(target, replay, now_text):
         click.echo(outcome.summary())
         failed += not outcome.ok
     if failed:
-        click.echo(f"{failed} of {len(moments)} runs failed", err=True)
+        click.echo(f"{failed} of {len(runs)} runs failed", err=True)
         sys.exit(1)
 
 

@@ -27,8 +27,10 @@ def test_usage_errors_exit_2(runner, app_ctx, seeded, shared_dir, tmp_path):
     assert naive.exit_code == 2 and "no UTC offset" in naive.output
     unknown = runner.invoke(args=["scrape", "nowhere", "--replay", str(moment)])
     assert unknown.exit_code == 2 and "no jail 'nowhere'" in unknown.output
-    not_a_moment = runner.invoke(args=["scrape", "jcj", "--replay", str(tmp_path)])
-    assert not_a_moment.exit_code == 2 and "index.json" in not_a_moment.output
+    empty = runner.invoke(args=["scrape", "jcj", "--replay", str(tmp_path)])
+    assert empty.exit_code == 2 and "no cassette moment under" in empty.output
+    two_clocks = runner.invoke(args=["scrape", "jcj", "--replay", str(moment.parent), "--now", "2019-11-05T18:00:00Z"])
+    assert two_clocks.exit_code == 2 and "single moment" in two_clocks.output
     db.session.add(Jail(code="ghost", name="Undeclared Jail", county="Nowhere"))
     db.session.commit()
     undeclared = runner.invoke(args=["scrape", "ghost", "--replay", str(moment)])
@@ -36,20 +38,26 @@ def test_usage_errors_exit_2(runner, app_ctx, seeded, shared_dir, tmp_path):
     assert db.session.scalar(select(func.count()).select_from(ScrapeRun)) == 0
 
 
-def test_all_replays_every_jail_with_a_moment(runner, app_ctx, seeded, shared_dir, tmp_path):
-    # {jail} in the path: the shared layout <jail>/<scenario>/<moment> as it is
-    template = str(shared_dir / "dockets" / "{jail}" / "basic" / "t0")
-    result = runner.invoke(args=["scrape", "all", "--replay", template])
+def test_a_folder_of_moments_replays_in_capture_order(runner, app_ctx, seeded, shared_dir, tmp_path):
+    result = runner.invoke(args=["scrape", "mcdc", "--replay", str(shared_dir / "dockets" / "mcdc")])
     assert result.exit_code == 0, result.output
-    assert result.output.count(": success as of") == 11
-    assert db.session.scalar(select(func.count()).select_from(ScrapeRun)) == 11
+    assert [line.split(" - ")[0] for line in result.output.splitlines()] == [
+        "mcdc: success as of 2019-11-05T14:15:00-06:00", "mcdc: success as of 2019-11-05T15:15:00-06:00"]
 
-    # DIR/<jail>: only the jails with a moment there are run
+    # all: each jail's moments under DIR/<jail>; jails with none are skipped
     for code in ("hcdc", "kcdc"):
-        shutil.copytree(shared_dir / "dockets" / code / "basic" / "t1", tmp_path / code)
+        shutil.copytree(shared_dir / "dockets" / code / "basic" / "t1", tmp_path / code / "t1")
     result = runner.invoke(args=["scrape", "all", "--replay", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.output.count(": success as of") == 2 and "mcdc: skipped" in result.output
+
+
+def test_all_replays_every_recorded_jail(runner, app_ctx, seeded, shared_dir):
+    result = runner.invoke(args=["scrape", "all", "--replay", str(shared_dir / "dockets")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": success as of") == 22          # eleven jails, t0 then t1
+    assert db.session.scalar(select(func.count()).select_from(ScrapeRun)) == 22
+    assert db.session.scalar(select(func.count()).where(ScrapeRun.released > 0)) == 11
 
 
 def test_a_failed_run_exits_1(runner, app_ctx, seeded, tmp_path):
