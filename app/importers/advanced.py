@@ -343,8 +343,8 @@ class DepartmentImport:
             if elsewhere:
                 first = min(elsewhere, key=ids.get)
                 raise self.tables[kind].error(
-                    f"id {first} belongs to a {KIND_OF[kind]} outside {self.department.name}; "
-                    f"--force-create only replaces the department's own records",
+                    f"id {first} is taken by another department's {KIND_OF[kind]}; "
+                    f"--force-create only replaces {self.department.name}'s own records",
                     line=ids[first], column="id", value=str(first))
         for kind in reversed(ORDER):
             if self.replaced[kind]:

@@ -178,7 +178,8 @@ class DepartmentData:
         officers, assignments_, salaries_ = Officer.__table__.c, Assignment.__table__.c, Salary.__table__.c
         columns = [officers[name] for name in OFFICER_FIELDS]
         by_id: dict[int, OfficerRecord] = {}
-        for row in session.execute(select(officers.id, *columns).where(officers.department_id == dept_id)):
+        # .all() fetches in one call; iterating the result would fetch row by row.
+        for row in session.execute(select(officers.id, *columns).where(officers.department_id == dept_id)).all():
             officer = by_id[row[0]] = OfficerRecord(row[0], dept_id, *row[1:])
             self.officers.append(officer)
             if officer.unique_internal_identifier:
@@ -195,7 +196,7 @@ class DepartmentData:
                 select(assignments_.id, assignments_.officer_id, assignments_.job_id, assignments_.star_no,
                        assignments_.unit_id, assignments_.start_date, assignments_.resign_date)
                 .where(assignments_.officer_id.in_(in_department)).order_by(assignments_.id)
-            ):
+            ).all():
                 officer = by_id[row[1]]
                 officer.assignments.append(AssignmentRecord(row[0], officer, jobs_by_id.get(row[2]), *row[3:]))
         if salaries:
@@ -203,7 +204,7 @@ class DepartmentData:
                 select(salaries_.id, salaries_.officer_id, salaries_.salary, salaries_.overtime_pay,
                        salaries_.year, salaries_.is_fiscal_year)
                 .where(salaries_.officer_id.in_(in_department)).order_by(salaries_.id)
-            ):
+            ).all():
                 officer = by_id[row[1]]
                 officer.salaries.append(SalaryRecord(row[0], officer, *row[2:]))
 
