@@ -90,6 +90,62 @@ def write_json(directory: Path, name: str, data) -> Path:
     return path
 
 
+def pupa_directory(directory: Path) -> None:
+    """A small directory as pupa writes it: bare uuid1 ids, every field present (blank when
+    unknown), a jurisdiction file, a separate post, pseudo-ids between files."""
+    sources = [{"url": "https://www.hattiesburgms.com/police/roster.pdf", "note": "roster"}]
+    jurisdiction_id = "ocd-jurisdiction/country:us/state:ms/place:hattiesburg/government"
+    write_json(directory, "jurisdiction_ocd-jurisdiction-country:us-state:ms-place:hattiesburg-government.json",
+               {"_id": jurisdiction_id, "name": "Hattiesburg", "url": "https://www.hattiesburgms.com"})
+    write_json(directory, "organization_6ab2f1a2-8e4b-11ee-b9d1-0242ac120002.json", {
+        "_id": "6ab2f1a2-8e4b-11ee-b9d1-0242ac120002", "name": "Hattiesburg Police Department",
+        "classification": "agency", "jurisdiction_id": jurisdiction_id, "parent_id": None,
+        "founding_date": "", "dissolution_date": "", "image": "", "other_names": [],
+        "identifiers": [], "contact_details": [{"type": "voice", "value": "601-544-7900", "note": "", "label": ""}],
+        "links": [], "sources": sources, "extras": {},
+    })
+    write_json(directory, "post_7c11d9e4-8e4b-11ee-b9d1-0242ac120002.json", {
+        "_id": "7c11d9e4-8e4b-11ee-b9d1-0242ac120002", "label": "Patrol Officer", "role": "officer",
+        "organization_id": "~{\"classification\": \"agency\"}", "division_id": None, "start_date": "",
+        "end_date": "", "maximum_memberships": 1, "contact_details": [], "links": [], "sources": sources,
+        "extras": {},
+    })
+    person = {"given_name": "", "family_name": "", "gender": "", "birth_date": "", "death_date": "",
+              "image": "", "summary": "", "biography": "", "national_identity": "", "other_names": [],
+              "contact_details": [], "links": [], "sources": sources, "extras": {}}
+    write_json(directory, "person_8d5e0b6c-8e4b-11ee-b9d1-0242ac120002.json", {
+        **person, "_id": "8d5e0b6c-8e4b-11ee-b9d1-0242ac120002", "name": "Marcus T. Hale",
+        "gender": "Male", "birth_date": "1979-04-02",
+        "identifiers": [{"scheme": "badge_number", "identifier": "311"},
+                        {"scheme": "hattiesburg-employee", "identifier": "H-77"}],
+        "contact_details": [{"type": "email", "value": "mhale@example.gov", "note": "", "label": ""}],
+    })
+    write_json(directory, "person_9e6f1c7d-8e4b-11ee-b9d1-0242ac120002.json", {
+        **person, "_id": "9e6f1c7d-8e4b-11ee-b9d1-0242ac120002", "name": "Rosa Lind",
+        "given_name": "Rosa", "family_name": "Lind", "gender": "female",
+        "identifiers": [{"scheme": "badge_number", "identifier": "412"}],
+    })
+    membership = {"person_name": "", "on_behalf_of_id": None, "label": "", "role": "member",
+                  "contact_details": [], "links": [], "sources": sources, "extras": {}}
+    write_json(directory, "membership_a1.json", {
+        **membership, "person_id": "8d5e0b6c-8e4b-11ee-b9d1-0242ac120002",
+        "organization_id": "6ab2f1a2-8e4b-11ee-b9d1-0242ac120002",
+        "post_id": "7c11d9e4-8e4b-11ee-b9d1-0242ac120002", "start_date": "2012-06", "end_date": "",
+        "extras": {"badge_number": "311"},
+    })
+    write_json(directory, "membership_a2.json", {
+        **membership, "person_id": "9e6f1c7d-8e4b-11ee-b9d1-0242ac120002",
+        "organization_id": "~{\"name\": \"Hattiesburg Police Department\"}",
+        "post_id": "~{\"label\": \"Detective\", \"organization__classification\": \"agency\"}",
+        "start_date": "2018-01-15", "end_date": "2023",
+    })
+    write_json(directory, "membership_a3.json", {
+        **membership, "person_id": "9e6f1c7d-8e4b-11ee-b9d1-0242ac120002",
+        "organization_id": "6ab2f1a2-8e4b-11ee-b9d1-0242ac120002", "post_id": None,
+        "start_date": "2015-03-01", "end_date": "2018-01-14",
+    })
+
+
 OFFICER_TABLES = ("departments", "jobs", "unit_types", "officers", "assignments", "links", "officer_links")
 
 

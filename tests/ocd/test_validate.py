@@ -4,9 +4,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from app.ocd.directory import read_directory
+import fastjsonschema
 
-from .conftest import build_department, write_json
+from app.ocd.directory import _quick_checks, _validators, read_directory
+from app.ocd.export import export_department
+
+from .conftest import build_department, pupa_directory, write_json
 
 SOURCES = [{"url": "https://example.org/roster"}]
 ORG = "ocd-organization/0f6a3c1e-5b7d-4e2a-9c8b-1d2e3f4a5b6c"
@@ -133,16 +136,10 @@ def test_problems_come_back_as_data_for_other_callers(tmp_path):
 def test_the_quick_check_and_the_full_account_agree(app, tmp_path):
     """Valid files pass a compiled check alone; the rest get jsonschema's list of errors.
     Both must judge every file alike."""
-    from app.ocd.directory import _quick_checks, _validators
-
-    from .test_import import _pupa_directory
-
     _good(tmp_path / "good")
     _broken(tmp_path / "broken")
-    _pupa_directory(tmp_path / "pupa")
+    pupa_directory(tmp_path / "pupa")
     with app.app_context():
-        from app.ocd.export import export_department
-
         export_department(build_department(), tmp_path / "ours", "https://oversight.example.org/")
     judged = Counter()
     for path in sorted(tmp_path.glob("*/*.json")):
@@ -157,7 +154,7 @@ def test_the_quick_check_and_the_full_account_agree(app, tmp_path):
         try:
             _quick_checks()[type_](data)
             quick = True
-        except Exception:
+        except fastjsonschema.JsonSchemaException:
             quick = False
         assert quick == full, path
         judged[full] += 1
