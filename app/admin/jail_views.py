@@ -10,7 +10,7 @@ from flask import abort, current_app, flash, redirect, request, send_file, url_f
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired
@@ -18,13 +18,13 @@ from wtforms.widgets import HiddenInput
 
 from ..extensions import db
 from ..models import (
-    Agency, AgencyAlias, Booking, BookingVersion, DailySnapshot, Document, Jail, ScrapeRun,
+    Agency, AgencyAlias, Booking, DailySnapshot, Document, Jail, ScrapeRun,
 )
 from ..models.jails import CENTRAL, RACE_CODES, SEX_CODES
 from ..models.types import utcnow
 from .base import BackOfficeForm, BackOfficeView, PerRequestOptions, SecureModelView
 from .charts import daily_chart
-from .search import WordSearchMixin, any_of, starts_with
+from .search import WordSearchMixin, starts_with
 
 JAILS = "Jails"
 
@@ -96,7 +96,7 @@ class BookingView(WordSearchMixin, SecureModelView):
     details_template = "admin/booking_details.html"
 
     def search_criterion(self, word):
-        return any_of(starts_with(Booking.last_name, word), starts_with(Booking.first_name, word),
+        return or_(starts_with(Booking.last_name, word), starts_with(Booking.first_name, word),
                       Booking.booking_key == word, Booking.bk == word, Booking.intake_number == word)
 
     def get_query(self):

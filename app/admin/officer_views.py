@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import request, url_for
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms import FloatField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
@@ -28,7 +28,7 @@ from .base import (
     DEPARTMENT_PICKER, JOB_PICKER, UNIT_PICKER, AuditedInlineForm, DepartmentScopedView,
     PerRequestOptions, ScopedAjaxLoader, SecureModelView, scoped_departments,
 )
-from .search import WordSearchMixin, any_of, starts_with
+from .search import WordSearchMixin, starts_with
 
 POLICE = "Police"
 OFFICER_PICKER = {"fields": ["last_name", "first_name", "unique_internal_identifier"],
@@ -48,8 +48,6 @@ def _department_filter(column):
 
 
 def _link(view_endpoint: str, record_id, text) -> Markup:
-    from flask import url_for
-
     return Markup('<a href="{}">{}</a>').format(url_for(f"{view_endpoint}.details_view", id=record_id), text)
 
 
@@ -185,7 +183,7 @@ class OfficerView(WordSearchMixin, DepartmentScopedView):
     edit_template = "admin/officer_edit.html"
 
     def search_criterion(self, word):
-        return any_of(
+        return or_(
             starts_with(Officer.last_name, word),
             starts_with(Officer.first_name, word),
             Officer.unique_internal_identifier == word,
@@ -211,7 +209,6 @@ class OfficerChildView(DepartmentScopedView):
     simple_list_pager = True
     column_formatters = {"officer": _officer_formatter, "base_officer": _officer_formatter,
                          "text_contents": _excerpt}
-    column_filters = []
     column_labels = {"base_officer": "Officer", "text_contents": "Text", "star_no": "Badge number"}
 
 

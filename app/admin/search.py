@@ -7,7 +7,7 @@ index) and by exact identifiers; each word of the query must match.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 
 
 def starts_with(column, term: str):
@@ -41,7 +41,3 @@ class WordSearchMixin:
             if count_query is not None:
                 count_query = count_query.filter(criterion)
         return query, count_query, joins, count_joins
-
-
-def any_of(*criteria):
-    return or_(*criteria)
