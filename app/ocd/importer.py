@@ -243,15 +243,21 @@ class _Import:
             self.person(obj, person_departments.get(obj.id, set()), sole)
         for obj, department in zip(memberships, membership_departments):
             self.membership(obj, department)
+        self.count_badges_on_no_membership()
+
+    def count_badges_on_no_membership(self) -> None:
+        """Oversight keeps a badge number on an assignment; one a person lists that none of
+        their memberships carries has nowhere to go."""
         held = defaultdict(set)
-        for officer in self.free_assignments:
-            held[officer] |= {a.star_no for a in officer.assignments}
         for new in self.new_assignments:
-            held[new["officer"]].add(new["star_no"])
+            held[new["officer"]].add(badge_key(new["star_no"]))
         for obj in self.dir.of_type("person"):
-            if obj.id in self.officers:
-                for badge in set(self.identifiers(obj, BADGE_SCHEME)) - held[self.officers[obj.id]]:
-                    self.not_stored[("person", "identifiers (badge_number on no membership)")] += 1
+            officer = self.officers.get(obj.id)
+            if officer is None:
+                continue
+            held[officer] |= {badge_key(a.star_no) for a in officer.assignments}
+            for badge in {badge_key(b) for b in self.identifiers(obj, BADGE_SCHEME)} - held[officer]:
+                self.not_stored[("person", "identifiers (badge_number on no membership)")] += 1
 
     def write_new_assignments(self) -> None:
         """Insert the new assignments in bulk, once everything they refer to has its id:
