@@ -39,8 +39,8 @@ def export_ocd_command(department_name, directory, state, source_url, validate_d
         checked = read_directory(validate_dir)
         if checked.problems:
             _fail(checked.problems, f"{len(checked.problems)} problem(s) in {validate_dir}")
-        kinds = ", ".join(f"{len(checked.of_type(t))} {t}" for t in ("organization", "post", "person", "membership"))
-        click.echo(f"{validate_dir}: valid ({kinds})")
+        kinds = ", ".join(f"{t} {len(checked.of_type(t))}" for t in ("organization", "post", "person", "membership"))
+        click.echo(f"{validate_dir}: valid; files per type: {kinds}")
         if checked.skipped:
             click.echo(f"Not checked (types Oversight does not read): {', '.join(checked.skipped)}")
         return

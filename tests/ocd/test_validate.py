@@ -29,7 +29,7 @@ def test_a_valid_directory_passes(runner, tmp_path):
     (tmp_path / "README.txt").write_text("not JSON and not looked at")
     result = runner.invoke(args=["export", "ocd", "--validate", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "valid (1 organization, 0 post, 1 person, 1 membership)" in result.output
+    assert "valid; files per type: organization 1, post 0, person 1, membership 1" in result.output
     assert "Not checked (types Oversight does not read): jurisdiction_x.json" in result.output
 
 
@@ -40,7 +40,7 @@ def test_our_own_export_validates(app, runner, tmp_path):
                         "--source-url", "https://oversight.example.org/"])
     result = runner.invoke(args=["export", "ocd", "--validate", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "valid (1 organization, 0 post, 5 person, 5 membership)" in result.output
+    assert "valid; files per type: organization 1, post 0, person 5, membership 5" in result.output
 
 
 def _broken(tmp_path):
