@@ -99,13 +99,14 @@ class ArchiveFetcher(Fetcher):
         return page
 
 
-def archived_runs(jail_id: int) -> list[tuple[int, list[FetchedPage]]]:
-    """The jail's archived pages grouped by the run that fetched them, oldest run first."""
-    pages = db.session.scalars(
-        select(FetchedPage).where(FetchedPage.jail_id == jail_id, FetchedPage.scrape_run_id.is_not(None))
-        .order_by(FetchedPage.scrape_run_id, FetchedPage.id)
-    )
-    runs: dict[int, list[FetchedPage]] = {}
-    for page in pages:
-        runs.setdefault(page.scrape_run_id, []).append(page)
-    return list(runs.items())
+def archived_runs(jail_id: int):
+    """The jail's archived pages, one run at a time, oldest run first: (run id, its pages)."""
+    run_ids = db.session.scalars(
+        select(FetchedPage.scrape_run_id).where(FetchedPage.jail_id == jail_id,
+                                                FetchedPage.scrape_run_id.is_not(None))
+        .distinct().order_by(FetchedPage.scrape_run_id)
+    ).all()
+    for run_id in run_ids:
+        yield run_id, db.session.scalars(
+            select(FetchedPage).where(FetchedPage.scrape_run_id == run_id).order_by(FetchedPage.id)
+        ).all()
