@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Booking, BookingVersion, Jail, PipelineState  # noqa: E402
+from app.models import Booking, BookingVersion, Jail, PipelineState, ScrapeRun  # noqa: E402
 from app.scrapers.jails import JAILS  # noqa: E402
 
 SHARED = Path(os.environ.get("OVERSIGHT_SHARED", ROOT.parent / "shared"))
@@ -128,9 +128,13 @@ def load(total: int) -> None:
     rng = random.Random(7)
     for declared in JAILS:
         db.session.add(Jail(code=declared.code, name=declared.name, county=declared.county,
-                            platform=declared.platform, scrape_started_on=date(2020, 1, 1), active=True))
+                            platform=declared.platform, active=True))
     db.session.commit()
     jail_ids = db.session.scalars(select(Jail.id).order_by(Jail.id)).all()
+    began = NOW - timedelta(days=3 * 365)      # read ever since: every day has its figures
+    db.session.execute(insert(ScrapeRun), [{"jail_id": jail_id, "started_at": began, "as_of": began,
+                                            "finished_at": began, "outcome": "success"}
+                                           for jail_id in jail_ids])
     chunk: list[dict] = []
     for row in synthetic_bookings(jail_ids, total, rng):
         chunk.append(row)

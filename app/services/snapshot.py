@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from ..extensions import db
-from ..models import Booking, DailySnapshot, Jail
+from ..models import Booking, DailySnapshot, Jail, ScrapeRun
 from ..models.types import utcnow
 from ..scrapers.jails import JAILS
 from .sql import dialect_insert
@@ -41,11 +41,16 @@ def previous_local_day(now: datetime, tz: ZoneInfo = ZoneInfo("America/Chicago")
     return now.astimezone(tz).date() - timedelta(days=1)
 
 
-def _jails_scraped_on(day: date):
-    """Jails whose docket was being read on ``day``: a jail not yet (or no longer) scraped
-    gets no row, as in the legacy sheets, rather than a misleading zero."""
+def _jails_scraped_on(day: date, end: datetime):
+    """Jails whose docket this system was reading on ``day``: read at least once before the
+    day ended, and not stopped or switched off. Any other jail gets no row, as in the legacy
+    sheets, rather than a misleading zero (its history comes from ``import_legacy``)."""
+    read_by_then = (select(ScrapeRun.id)
+                    .where(ScrapeRun.jail_id == Jail.id, ScrapeRun.outcome.in_(("success", "incomplete")),
+                           ScrapeRun.as_of < end)
+                    .exists())
     return and_(
-        or_(Jail.scrape_started_on.is_(None), Jail.scrape_started_on <= day),
+        read_by_then,
         or_(Jail.scrape_stopped_on.is_(None), Jail.scrape_stopped_on >= day),
         or_(Jail.active.is_(True), Jail.scrape_stopped_on.is_not(None)),
     )
@@ -87,7 +92,7 @@ def compute_day(day: date, *, jail_ids: list[int] | None = None) -> int:
         jails = select(
             Jail.id, literal(day).label("day"), admissions, population,
             literal(COMPUTED).label("source"), literal(utcnow(), DailySnapshot.computed_at.type),
-        ).where(Jail.timezone == zone, _jails_scraped_on(day))
+        ).where(Jail.timezone == zone, _jails_scraped_on(day, end))
         if jail_ids is not None:
             jails = jails.where(Jail.id.in_(jail_ids))
         insert = dialect_insert(DailySnapshot)

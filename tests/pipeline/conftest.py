@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 
 from app.extensions import db
-from app.models import Booking, BookingVersion, Jail
+from app.models import Booking, BookingVersion, Jail, ScrapeRun
 from app.services.reference import seed_reference_data
 from app.scrapers.jails import BY_CODE
 from tests.conftest import TEST_REDIS_URL
@@ -19,7 +19,8 @@ from .fake_documentcloud import PASSWORD, USERNAME, FakeDocumentCloud
 CAPTURED = datetime(2019, 11, 5, 20, 15, tzinfo=timezone.utc)
 
 
-def make_jail(code: str = "mcdc", **overrides) -> Jail:
+def make_jail(code: str = "mcdc", *, read_since: datetime | None = None, **overrides) -> Jail:
+    """A declared jail; ``read_since``: the time of a successful scrape run of it."""
     declaration = BY_CODE[code]
     jail = Jail(code=code, name=declaration.name, county=declaration.county,
                 platform=declaration.platform, docket_url=declaration.docket_url,
@@ -29,6 +30,10 @@ def make_jail(code: str = "mcdc", **overrides) -> Jail:
         setattr(jail, name, value)
     db.session.add(jail)
     db.session.flush()
+    if read_since is not None:
+        db.session.add(ScrapeRun(jail_id=jail.id, started_at=read_since, as_of=read_since,
+                                 finished_at=read_since, outcome="success"))
+        db.session.flush()
     return jail
 
 

@@ -37,7 +37,8 @@ def test_local_days_change_length_with_the_clocks():
 @pytest.fixture
 def docket(app_ctx):
     """mcdc around 2019-11-05 (CST, UTC-6), plus lcdc to check counts stay per jail."""
-    mcdc, lcdc = make_jail("mcdc"), make_jail("lcdc")
+    read = chicago(2019, 10, 1)
+    mcdc, lcdc = make_jail("mcdc", read_since=read), make_jail("lcdc", read_since=read)
     seen = chicago(2019, 11, 6, 9)
     late = dict(last_verified=seen)
     # 23:30 on the 4th in Chicago is already the 5th in UTC: an admission of the 4th.
@@ -84,19 +85,19 @@ def test_computing_never_overwrites_legacy_history(docket):
 
 
 def test_jails_not_scraped_that_day_get_no_row(app_ctx):
-    make_jail("prcdf")                           # stopped 2020-12-22
-    make_jail("jcadc")                           # started 2019-12-02
-    make_jail("kcdc", active=False)              # switched off, no stop date
+    make_jail("prcdf", read_since=chicago(2019, 1, 1))        # stopped 2020-12-22
+    make_jail("jcadc", read_since=chicago(2019, 12, 2, 9))    # first read 2019-12-02
+    make_jail("kcdc", active=False, read_since=chicago(2019, 1, 1))   # switched off
+    make_jail("mcdc")                                         # never read
     db.session.commit()
-    compute_day(date(2019, 11, 5))
-    assert set(rows()) == {("prcdf", date(2019, 11, 5))}
-    compute_day(date(2021, 1, 5))
-    assert ("prcdf", date(2021, 1, 5)) not in rows()
-    assert ("jcadc", date(2021, 1, 5)) in rows()
+    for day in (date(2019, 11, 5), date(2019, 12, 2), date(2021, 1, 5)):
+        compute_day(day)
+    assert set(rows()) == {("prcdf", date(2019, 11, 5)), ("prcdf", date(2019, 12, 2)),
+                           ("jcadc", date(2019, 12, 2)), ("jcadc", date(2021, 1, 5))}
 
 
 def test_daily_job_computes_yesterday_and_fills_missed_days(app_ctx):
-    make_jail("mcdc")
+    make_jail("mcdc", read_since=chicago(2024, 1, 1))
     db.session.commit()
     now = chicago(2024, 3, 12, 5, 30)            # 05:30 in Chicago: yesterday is the 11th
     assert snapshot.catch_up(now) == 7           # nothing yet: the last week
