@@ -3,6 +3,7 @@
     flask simulate serve [--jails mcdc,lcdc | --count 1000] [--speed 60] [--faults FILE]
                          [--declarations FILE] [--register]
     flask simulate truth JAIL [--at ISO8601]
+    flask simulate demo                 (what ``make demo`` runs)
 
 ``serve`` blocks until interrupted. With ``--declarations FILE`` it writes the simulated
 jails' declarations there; start the web app and the Celery processes with
@@ -17,12 +18,15 @@ from __future__ import annotations
 import functools
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
 
 from ..simulator import Farm, FaultPlan, SimClock, SimulatorServer
+from ..simulator.demo import run_demo
 from ..simulator.faults import FaultConfigError
+from ..simulator.processes import PROJECT_ROOT
 from ..simulator.registry import register_jails, write_declarations
 from ..simulator.sites import TEMPLATES
 
@@ -151,3 +155,23 @@ def truth_command(build, start, jail, at_text):
     at = parse_start(at_text, "--at") if at_text else start
     keys = sorted(farm.custody_keys(jail, at))
     click.echo(json.dumps({"jail": jail, "at": at.isoformat(), "in_custody": keys}, indent=1))
+
+
+@simulate_group.command("demo")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True, help="Web app port.")
+@click.option("--speed", type=click.IntRange(min=1), default=120, show_default=True,
+              help="Clock compression: a simulated hour takes 3600/speed seconds.")
+@click.option("--size", type=click.FloatRange(min=1), default=25, show_default=True,
+              help="About this many people in every jail.")
+@click.option("--stay-hours", type=click.FloatRange(min=1), default=18, show_default=True)
+@click.option("--days", type=click.FloatRange(min=0), default=2, show_default=True,
+              help="Simulated time starts this many days ago.")
+@click.option("--workers", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path),
+              default=PROJECT_ROOT / "instance" / "demo", show_default="instance/demo",
+              help="The demo's own instance (wiped at every start).")
+def demo_command(port, speed, size, stay_hours, days, workers, seed, folder):
+    """The whole system against the simulator on a compressed clock, until Ctrl-C."""
+    run_demo(folder, port=port, speed=speed, size=size, stay_hours=stay_hours, days=days,
+             workers=workers, seed=seed, echo=click.echo)
