@@ -52,6 +52,12 @@ services-stop:
 migration: install
 	@echo "Edit migrations/versions/0001_initial_schema.py by hand; tests/test_schema.py shows any drift."
 
+# The whole system against the docket simulator on a compressed clock: within a minute the
+# admin shows bookings arriving, releases, sheet versions, PDFs, scrape health and charts.
+# Needs no network; Ctrl-C stops it. Its instance (instance/demo) is wiped at every start.
+demo: install
+	@$(BIN)/flask simulate demo $(DEMO_ARGS)
+
 bench: install
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
