@@ -2,6 +2,7 @@
 the CLI, and a statement counter."""
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from app.extensions import db
-from app.models import Booking, BookingVersion, Jail, ScrapeRun
+from app.models import Booking, BookingVersion, Charge, Jail, ScrapeRun
 from app.scrapers.records import BookingRecord, ChargeRecord, ScrapeResult
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -74,6 +75,22 @@ def replay(runner, code, moment, *extra):
     result = runner.invoke(args=["scrape", code, "--replay", str(moment), *extra])
     db.session.expire_all()
     return result
+
+
+def captured_at(moment) -> datetime:
+    return datetime.fromisoformat(json.loads((moment / "index.json").read_text())["captured_at"])
+
+
+def snapshot(jail):
+    """Everything stored about a jail's bookings except the sighting times."""
+    moving = {"last_verified", "detail_fetched_at"}
+    rows = []
+    for booking in db.session.scalars(select(Booking).where(Booking.jail_id == jail.id).order_by(Booking.id)):
+        rows.append(({c.name: getattr(booking, c.name) for c in Booking.__table__.columns if c.name not in moving},
+                     [(c.position, c.description, c.bond) for c in booking.charges]))
+    version_ids = db.session.scalars(select(BookingVersion.id).join(Booking).where(Booking.jail_id == jail.id)).all()
+    charges = db.session.scalars(select(Charge.id).join(Booking).where(Booking.jail_id == jail.id)).all()
+    return rows, sorted(version_ids), sorted(charges)
 
 
 @pytest.fixture

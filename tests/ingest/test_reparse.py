@@ -9,8 +9,7 @@ from app.extensions import db
 from app.models import Booking, BookingVersion, Charge, FetchedPage, Jail, ScrapeRun
 from app.services.ingest import content_hash
 
-from .conftest import bookings, held_keys, replay, versions
-from .test_scenarios import _snapshot, captured_at
+from .conftest import bookings, captured_at, held_keys, replay, snapshot, versions
 
 
 def test_reparse_repairs_history_from_the_archive(app, runner, app_ctx, seeded, shared_dir):
@@ -19,7 +18,7 @@ def test_reparse_repairs_history_from_the_archive(app, runner, app_ctx, seeded, 
     for name in ("t0", "t1"):
         assert replay(runner, "kcdc", story / name).exit_code == 0
     t0, t1 = captured_at(story / "t0"), captured_at(story / "t1")
-    healthy = _snapshot(kcdc)
+    healthy = snapshot(kcdc)
     version_total = db.session.scalar(select(func.count()).select_from(BookingVersion))
     stored_bodies = list(Path(app.config["ARCHIVE_DIR"]).rglob("*.gz"))
     pages = db.session.scalar(select(func.count()).select_from(FetchedPage))
@@ -59,7 +58,7 @@ def test_reparse_repairs_history_from_the_archive(app, runner, app_ctx, seeded, 
     assert versions(stored["KCSO20JBN000213"]) == 2          # the charge added at t1, still a change
 
     # everything is as the healthy scrape left it, except the recreated booking's row ids
-    repaired = _snapshot(kcdc)
+    repaired = snapshot(kcdc)
     strip = {"id", "released_by_run_id"}
     def rows(snapshot):
         return sorted((sorted((k, str(v)) for k, v in row.items() if k not in strip), [c[1:] for c in charges])
@@ -70,7 +69,7 @@ def test_reparse_repairs_history_from_the_archive(app, runner, app_ctx, seeded, 
     assert "bookings added 0" in again.output and "releases corrected 0" in again.output
     assert "versions added 0" in again.output
     db.session.expire_all()
-    assert _snapshot(kcdc)[0] == repaired[0]
+    assert snapshot(kcdc)[0] == repaired[0]
 
 
 def test_reparse_without_an_archive_or_a_jail(runner, app_ctx, seeded):

@@ -3,7 +3,6 @@
 released (and when), whose sheet changed, and that nobody is stored twice."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
@@ -15,7 +14,7 @@ from app.models import AgencyAlias, FetchedPage, Jail, ScrapeRun
 from app.scrapers.jails import BY_CODE
 from app.scrapers.platforms import PLATFORMS
 
-from .conftest import bookings, held_keys, replay, versions
+from .conftest import bookings, captured_at, held_keys, replay, versions
 from .expected import column, rosters
 
 
@@ -48,10 +47,6 @@ STORIES = {
 }
 # Released before t0 and shown only on jcj's 48-hour page: stored, with the docket's dates.
 JCJ_RELEASED_BEFORE = {"13521": date(2019, 11, 4), "13516": date(2019, 11, 3)}
-
-
-def captured_at(moment) -> datetime:
-    return datetime.fromisoformat(json.loads((moment / "index.json").read_text())["captured_at"])
 
 
 def check_people(jail, expected_rows, story):

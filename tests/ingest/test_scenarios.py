@@ -2,19 +2,12 @@
 come back, slot pages that shuffle, and replays that must change nothing."""
 from __future__ import annotations
 
-import json
-from datetime import datetime
-
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Booking, BookingVersion, Charge, Jail, ScrapeRun
+from app.models import Jail, ScrapeRun
 
-from .conftest import CASSETTES, bookings, held_keys, replay, versions
-
-
-def captured_at(moment) -> datetime:
-    return datetime.fromisoformat(json.loads((moment / "index.json").read_text())["captured_at"])
+from .conftest import CASSETTES, bookings, captured_at, held_keys, replay, snapshot, versions
 
 
 def jail_named(code) -> Jail:
@@ -150,30 +143,18 @@ def test_reshuffled_slots_and_a_missing_slot_page(runner, app_ctx, seeded):
     assert held_keys(mcdc) == set(keys.values())
 
 
-def _snapshot(jail):
-    """Everything stored about a jail's bookings except the sighting times."""
-    moving = {"last_verified", "detail_fetched_at"}
-    rows = []
-    for booking in db.session.scalars(select(Booking).where(Booking.jail_id == jail.id).order_by(Booking.id)):
-        rows.append(({c.name: getattr(booking, c.name) for c in Booking.__table__.columns if c.name not in moving},
-                     [(c.position, c.description, c.bond) for c in booking.charges]))
-    version_ids = db.session.scalars(select(BookingVersion.id).join(Booking).where(Booking.jail_id == jail.id)).all()
-    charges = db.session.scalars(select(Charge.id).join(Booking).where(Booking.jail_id == jail.id)).all()
-    return rows, sorted(version_ids), sorted(charges)
-
-
 def test_replaying_a_moment_again_changes_nothing_but_last_verified(runner, app_ctx, seeded, shared_dir):
     for code in ("kcdc", "jcj", "jcadc"):
         jail = jail_named(code)
         moments = shared_dir / "dockets" / code / "basic"
         for name in ("t0", "t1"):
             assert replay(runner, code, moments / name).exit_code == 0
-        before = _snapshot(jail)
+        before = snapshot(jail)
         later = "2030-01-01T00:00:00+00:00"
         result = replay(runner, code, moments / "t1", "--now", later)
         assert result.exit_code == 0, result.output
         run = last_run(jail)
         assert (run.outcome, run.new, run.changed, run.released) == ("success", 0, 0, 0), code
-        assert _snapshot(jail) == before, code
+        assert snapshot(jail) == before, code
         held = [b for b in bookings(jail).values() if b.in_custody]
         assert held and {b.last_verified.isoformat() for b in held} == {later}
