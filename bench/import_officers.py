@@ -123,7 +123,8 @@ def run_backend(backend: str, n: int) -> None:
                 seconds = time.perf_counter() - started
                 counts = report.counts
                 check = ", ".join(f"{counts.get(kind, {}).get(action, 0)} {kind} {action}" for kind, action in expect)
-                print(f"  {backend:<10} {label:<22} {n:>8} rows {seconds:7.2f} s {n / seconds:>10,.0f} rows/s   ({check})",
+                print(f"  {backend:<10} {label:<22} {n:>8} rows {seconds:7.2f} s "
+                      f"{n / seconds:>10,.0f} rows/s   ({check})",
                       flush=True)
                 return report
 

@@ -28,16 +28,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
-    Assignment, Department, Incident, Job, LicensePlate, Link, Location, Officer, Salary, Unit,
-    User, incident_links, officer_links,
+    Assignment, Department, Incident, Job, LicensePlate, Link, Location, Officer, Salary, Unit, User,
 )
-from .bulk import NOT_SURE, Progress, no_progress
+from .common import (
+    NOT_SURE, Progress, chunks, cyclic_gc_paused, department_links, department_officer_ids, no_progress,
+)
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
 from .report import ImportReport
@@ -103,6 +104,7 @@ MODELS = {"officers": Officer, "assignments": Assignment, "salaries": Salary,
           "incidents": Incident, "links": Link}
 KIND_OF = {"officers": "officer", "assignments": "assignment", "salaries": "salary",
            "incidents": "incident", "links": "link"}
+
 
 def _same(old, new) -> bool:
     if old in (None, "") and new in (None, ""):
@@ -277,8 +279,8 @@ class DepartmentImport:
                         wanted.add(parse_whole_number(cells[table.positions[column]]))
                     except BadValue:
                         pass  # blank, or reported with its line when the row is reached
-        if wanted:
-            self.known_users |= set(self.session.execute(select(User.id).where(User.id.in_(wanted))).scalars())
+        for chunk in chunks(wanted):
+            self.known_users.update(self.session.execute(select(User.id).where(User.id.in_(chunk))).scalars())
 
     def audit_user(self, table, cells, line, column) -> int | None:
         """created_by / last_updated_by of a new record: a user id, blank meaning the importer."""
@@ -312,22 +314,17 @@ class DepartmentImport:
     def owned_elsewhere(self, kind: str, ids: list[int]) -> set[int]:
         """Of ``ids``, those used by records that are not this department's."""
         dept = self.department.id
-        mine_officers = select(Officer.id).where(Officer.department_id == dept)
-        mine_incidents = select(Incident.id).where(Incident.department_id == dept)
         model = MODELS[kind]
-        if kind == "officers":
-            mine = Officer.department_id == dept
+        if kind in ("officers", "incidents"):
+            mine = model.department_id == dept
         elif kind in ("assignments", "salaries"):
-            mine = model.officer_id.in_(mine_officers)
-        elif kind == "incidents":
-            mine = Incident.department_id == dept
+            mine = model.officer_id.in_(department_officer_ids(dept))
         else:
-            mine = or_(
-                Link.id.in_(select(officer_links.c.link_id).where(officer_links.c.officer_id.in_(mine_officers))),
-                Link.id.in_(select(incident_links.c.link_id).where(incident_links.c.incident_id.in_(mine_incidents))),
-            )
-        found = set(self.session.execute(select(model.id).where(model.id.in_(ids))).scalars())
-        own = set(self.session.execute(select(model.id).where(model.id.in_(ids), mine)).scalars())
+            mine = department_links(dept)
+        found, own = set(), set()
+        for chunk in chunks(ids):
+            found.update(self.session.execute(select(model.id).where(model.id.in_(chunk))).scalars())
+            own.update(self.session.execute(select(model.id).where(model.id.in_(chunk), mine)).scalars())
         self.replaced[kind] = own
         return found - own
 
@@ -349,8 +346,9 @@ class DepartmentImport:
         for kind in reversed(ORDER):
             if self.replaced[kind]:
                 model = MODELS[kind]
-                self.session.execute(delete(model).where(model.id.in_(self.replaced[kind])),
-                                     execution_options={"synchronize_session": False})
+                for chunk in chunks(self.replaced[kind]):
+                    self.session.execute(delete(model).where(model.id.in_(chunk)),
+                                         execution_options={"synchronize_session": False})
         for kind in ORDER:
             model = MODELS[kind]
             stored_max = self.session.execute(select(func.max(model.id))).scalar() or 0
@@ -415,12 +413,12 @@ class DepartmentImport:
         if not table.has("unique_internal_identifier"):
             return {}
         position = table.positions["unique_internal_identifier"]
-        uids = list({cells[position] for _, cells in table.rows if cells[position]})
+        uids = {cells[position] for _, cells in table.rows if cells[position]}
         owners: dict = {}
-        for start in range(0, len(uids), 30_000):
+        for chunk in chunks(uids):
             for uid, officer_id in self.session.execute(
                     select(Officer.unique_internal_identifier, Officer.id)
-                    .where(Officer.unique_internal_identifier.in_(uids[start:start + 30_000]))):
+                    .where(Officer.unique_internal_identifier.in_(chunk))):
                 owners[uid] = self.officers.get(officer_id, officer_id)
         return owners
 
@@ -429,8 +427,7 @@ class DepartmentImport:
     def import_assignments(self, table: CsvTable) -> None:
         dept = self.department.id
         existing = {a.id: a for a in self.session.execute(
-            select(Assignment).join(Officer, Assignment.officer_id == Officer.id)
-            .where(Officer.department_id == dept)).scalars()}
+            select(Assignment).where(Assignment.officer_id.in_(department_officer_ids(dept)))).scalars()}
         jobs = list(self.session.execute(select(Job).where(Job.department_id == dept)).scalars())
         unit_ids = set(self.session.execute(select(Unit.id).where(Unit.department_id == dept)).scalars())
         parsers = {"star_no": text_for(Assignment.star_no), "unit_id": memoised(parse_whole_number),
@@ -488,8 +485,7 @@ class DepartmentImport:
 
     def import_salaries(self, table: CsvTable) -> None:
         existing = {s.id: s for s in self.session.execute(
-            select(Salary).join(Officer, Salary.officer_id == Officer.id)
-            .where(Officer.department_id == self.department.id)).scalars()}
+            select(Salary).where(Salary.officer_id.in_(department_officer_ids(self.department.id)))).scalars()}
         parse_money = memoised(parse_amount)
         parse_year = memoised(parse_whole_number)
         for line, cells in self.progress(table.rows, len(table.rows), f"Checking {table.filename}"):
@@ -600,21 +596,24 @@ class DepartmentImport:
         setattr(record, attribute, [m for m in current if m.department_id != self.department.id] + wanted)
 
     def location_cache(self, table: CsvTable, address_columns: list[str]) -> dict:
-        """Stored locations that rows of the file may name, keyed by all six fields."""
+        """Stored locations that rows of the file may name, keyed by all six fields: those
+        sharing a street, city or zip code with a row, and the department's incidents' own
+        (an update may keep part of its stored address)."""
         if not address_columns:
             return {}
-        conditions = []
+        queries = [select(Location).where(Location.id.in_(
+            select(Incident.address_id).where(Incident.department_id == self.department.id)))]
         for name in ("street_name", "city", "zip_code"):
             if table.has(name):
-                values = list({cells[table.positions[name]] for _, cells in table.rows} - {""})
-                if values:
-                    conditions.append(getattr(Location, name).in_(values))
-        # An incident being updated may keep part of its stored address.
-        conditions.append(Location.id.in_(select(Incident.address_id).where(
-            Incident.department_id == self.department.id)))
+                values = {cells[table.positions[name]] for _, cells in table.rows} - {""}
+                queries.extend(select(Location).where(getattr(Location, name).in_(chunk)) for chunk in chunks(values))
+        found = {}
+        for query in queries:
+            for location in self.session.execute(query).scalars():
+                found[location.id] = location
+        # Of duplicate rows for one address, the oldest is used.
         return {tuple(getattr(loc, n) for n in ADDRESS_FIELDS): loc
-                for loc in self.session.execute(select(Location).where(or_(*conditions))
-                                                .order_by(Location.id.desc())).scalars()}
+                for loc in sorted(found.values(), key=lambda loc: loc.id, reverse=True)}
 
     def location(self, cache: dict, fields: dict, current: Location | None, where: str) -> Location | None:
         key = tuple(fields[name] for name in ADDRESS_FIELDS)
@@ -635,8 +634,12 @@ class DepartmentImport:
         position = table.positions["license_plates"]
         numbers = {token.strip().rsplit("_", 1)[0].strip() for _, cells in table.rows
                    for token in cells[position].split("|") if token.strip()}
-        return {(p.number, p.state): p for p in self.session.execute(
-            select(LicensePlate).where(LicensePlate.number.in_(numbers)).order_by(LicensePlate.id.desc())).scalars()}
+        found = {}
+        for chunk in chunks(numbers):
+            for plate in self.session.execute(select(LicensePlate).where(LicensePlate.number.in_(chunk))).scalars():
+                found[plate.id] = plate
+        # Of duplicate rows for one plate, the oldest is used.
+        return {(p.number, p.state): p for p in sorted(found.values(), key=lambda p: p.id, reverse=True)}
 
     def plates(self, table, cells, line, cache: dict) -> list[LicensePlate]:
         """``ABC123_IL|B991``: a plate number, optionally ``_`` and the state (the last ``_``
@@ -669,14 +672,9 @@ class DepartmentImport:
     # -- links -------------------------------------------------------------------------
 
     def import_links(self, table: CsvTable) -> None:
-        dept = self.department.id
-        mine_officers = select(Officer.id).where(Officer.department_id == dept)
-        mine_incidents = select(Incident.id).where(Incident.department_id == dept)
         existing = {link.id: link for link in self.session.execute(
-            select(Link).where(or_(
-                Link.id.in_(select(officer_links.c.link_id).where(officer_links.c.officer_id.in_(mine_officers))),
-                Link.id.in_(select(incident_links.c.link_id).where(incident_links.c.incident_id.in_(mine_incidents))),
-            )).options(selectinload(Link.officers), selectinload(Link.incidents))).scalars()}
+            select(Link).where(department_links(self.department.id))
+            .options(selectinload(Link.officers), selectinload(Link.incidents))).scalars()}
         parsers = {"title": text_for(Link.title), "link_type": parse_link_type, "description": str,
                    "author": text_for(Link.author)}
         columns = self.present(table, parsers)
@@ -788,7 +786,8 @@ def import_department(department_name: str, *, officers: Source | None = None,
         department = find_department(department_name, department_state)
         job = DepartmentImport(department, tables, force_create=force_create, dry_run=dry_run,
                                user_id=user_id, progress=progress)
-        job.run()
+        with cyclic_gc_paused():
+            job.run()
         if dry_run or not job.report.has_changes:
             db.session.rollback()
             return job.report

@@ -43,10 +43,8 @@ Re-importing the same file changes nothing and writes nothing.
 """
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from operator import attrgetter
-from typing import Callable, Iterable
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, update
@@ -55,6 +53,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import Assignment, Department, Job, Officer, Salary, Unit
 from ..models.officers import new_ocd_id
+from .common import NOT_SURE, Progress, chunks, cyclic_gc_paused, department_officer_ids, no_progress
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
 from .report import ImportReport
@@ -63,7 +62,6 @@ from .values import (
     parse_suffix, parse_true_false, parse_whole_number, same_amount, text_for,
 )
 
-NOT_SURE = "Not Sure"
 FREE_FIELDS = ("last_name", "first_name", "middle_initial", "suffix", "gender")
 STATIC_FIELDS = ("unique_internal_identifier", "race", "employment_date", "birth_year")
 OFFICER_FIELDS = FREE_FIELDS + STATIC_FIELDS
@@ -72,16 +70,6 @@ SALARY_FIELDS = ("salary", "salary_year", "salary_is_fiscal_year", "overtime_pay
 ROSTER_COLUMNS = ("department_id",) + OFFICER_FIELDS + ASSIGNMENT_FIELDS + SALARY_FIELDS
 ALIASES = {"star_date": "start_date"}
 REQUIRED_COLUMNS = ("department_id", "first_name", "last_name", "job_title")
-
-# Chunk size for IN (...) lists: below SQLite's and PostgreSQL's bound-parameter limits.
-IN_CHUNK = 30_000
-
-Progress = Callable[[Iterable, int, str], Iterable]
-
-
-def no_progress(items: Iterable, length: int, label: str) -> Iterable:
-    return items
-
 
 def column_parsers() -> dict:
     """Each roster column's parser (a blank cell is None before any parser sees it)."""
@@ -189,7 +177,7 @@ class DepartmentData:
         for job_id, title in session.execute(select(Job.id, Job.job_title).where(Job.department_id == dept_id)):
             self.jobs[title] = JobRecord(job_id, title)
         self.unit_ids = set(session.execute(select(Unit.id).where(Unit.department_id == dept_id)).scalars())
-        in_department = select(officers.id).where(officers.department_id == dept_id)
+        in_department = department_officer_ids(dept_id)
         if assignments:
             jobs_by_id = {job.id: job for job in self.jobs.values()}
             for row in session.execute(
@@ -397,9 +385,8 @@ class RosterImport:
         uids = self.columns.get("unique_internal_identifier")
         if uids is None:
             return
-        unknown = list({uid for uid in uids if uid is not None and uid not in self.uid_owner})
-        for start in range(0, len(unknown), IN_CHUNK):
-            chunk = unknown[start:start + IN_CHUNK]
+        unknown = {uid for uid in uids if uid is not None and uid not in self.uid_owner}
+        for chunk in chunks(unknown):
             for uid, officer_id, dept_id in db.session.execute(
                 select(Officer.unique_internal_identifier, Officer.id, Officer.department_id)
                 .where(Officer.unique_internal_identifier.in_(chunk))
@@ -767,20 +754,6 @@ def update_by_id(model, rows: list[dict]) -> None:
                      .values({**{name: bindparam(name) for name in columns if name != "row_id"},
                               "last_updated_at": func.now()}))
         db.session.execute(statement, group)
-
-
-@contextmanager
-def cyclic_gc_paused():
-    """Planning makes a few objects per row and frees none until the end, so Python's cycle
-    collector would rescan the growing heap again and again (half the run time on a large
-    roster). Reference counting still frees memory meanwhile."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _user_id(user) -> int | None:

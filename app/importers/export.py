@@ -20,6 +20,7 @@ from ..models import (
     incident_license_plates, incident_links, officer_incidents, officer_links,
 )
 from .advanced import ADDRESS_FIELDS, FORMATS, ORDER
+from .common import department_incident_ids, department_links, department_officer_ids
 
 
 def cell(value) -> str:
@@ -42,8 +43,8 @@ def department_rows(department: Department) -> dict[str, list[dict]]:
     """Every row of the five files, as column -> value, read with one query per table."""
     dept = department.id
     session = db.session
-    mine_officers = select(Officer.id).where(Officer.department_id == dept)
-    mine_incidents = select(Incident.id).where(Incident.department_id == dept)
+    mine_officers = department_officer_ids(dept)
+    mine_incidents = department_incident_ids(dept)
     department_columns = {"department_name": department.name, "department_state": department.state}
 
     officer_fields = [c for c in FORMATS["officers"].optional if c != "department_state"]
@@ -97,11 +98,10 @@ def department_rows(department: Department) -> dict[str, list[dict]]:
             select(incident_links.c.link_id, incident_links.c.incident_id)
             .where(incident_links.c.incident_id.in_(mine_incidents))):
         link_incidents[link_id].add(incident_id)
-    link_ids = set(link_officers) | set(link_incidents)
     links = []
     for row in session.execute(
             select(Link.id, Link.title, Link.url, Link.link_type, Link.description, Link.author,
-                   Link.created_by).where(Link.id.in_(link_ids)).order_by(Link.id)):
+                   Link.created_by).where(department_links(dept)).order_by(Link.id)):
         values = dict(row._mapping)
         values["officer_ids"] = _ids(link_officers[row.id])
         values["incident_ids"] = _ids(link_incidents[row.id])

@@ -192,8 +192,10 @@ def test_a_bad_row_fails_everything_and_names_the_cell(runner, springfield, shar
      "line 2, column 'created_by', value '777': no user has this id"),
     ("incidents", "id,department_name,officer_ids\n,Springfield Police Department,49483|12\n",
      "line 2, column 'officer_ids', value '49483|12': '12' is not an id of this department's officers"),
-    ("links", "id,url\n,ftp://example.org/file\n", "line 2, column 'url', value 'ftp://example.org/file': Not a valid URL"),
-    ("links", "id,url,link_type\n,https://example.org,Podcast\n", "line 2, column 'link_type', value 'Podcast': not a link type"),
+    ("links", "id,url\n,ftp://example.org/file\n",
+     "line 2, column 'url', value 'ftp://example.org/file': Not a valid URL"),
+    ("links", "id,url,link_type\n,https://example.org,Podcast\n",
+     "line 2, column 'link_type', value 'Podcast': not a link type"),
 ])
 def test_bad_files_fail_naming_the_cell(runner, springfield, write_csv, snapshot, kind, content, message):
     path = write_csv(content, f"{kind}.csv")
@@ -225,7 +227,8 @@ def test_unknown_or_ambiguous_department(runner, springfield, write_csv):
 
 
 def test_not_sure_gender_is_stored_as_null(runner, springfield, write_csv):
-    path = write_csv(f"id,department_name,gender\n49483,{DEPARTMENT},Not Sure\n,{DEPARTMENT},not sure\n", "officers.csv")
+    path = write_csv(f"id,department_name,gender\n49483,{DEPARTMENT},Not Sure\n,{DEPARTMENT},not sure\n",
+                     "officers.csv")
     result = advanced(runner, DEPARTMENT, officers=path)
     assert result.exit_code == 0, result.output
     assert {o.gender for o in db.session.execute(select(Officer)).scalars()} == {None}

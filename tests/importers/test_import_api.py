@@ -41,7 +41,8 @@ def test_an_area_coordinator_upload_is_kept_to_their_department(department, othe
     upload = io.StringIO(HEADER + f"{department},U-1,Ann,Lee,1,Officer,,\n{other_department},U-2,Bo,Li,2,Officer,,\n")
     with pytest.raises(ImportFailed) as failure:
         import_roster(upload, only_department_id=department, user=None)
-    assert (failure.value.line, failure.value.column, failure.value.value) == (3, "department_id", str(other_department))
+    error = failure.value
+    assert (error.line, error.column, error.value) == (3, "department_id", str(other_department))
     assert f"this import may only change department {department}" in str(failure.value)
     assert db.session.execute(select(Officer)).first() is None
 
