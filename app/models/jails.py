@@ -269,10 +269,12 @@ class Booking(db.Model):
 
     @property
     def AGE(self) -> int | None:
-        if self.dob is not None:
-            today = datetime.now(CENTRAL).date()
-            return today.year - self.dob.year - ((today.month, today.day) < (self.dob.month, self.dob.day))
-        return self.intake_age
+        """As the seed has it: the age the docket printed at intake; for a docket that
+        prints only a date of birth (hcdc), the age today."""
+        if self.intake_age is not None or self.dob is None:
+            return self.intake_age
+        today = datetime.now(CENTRAL).date()
+        return today.year - self.dob.year - ((today.month, today.day) < (self.dob.month, self.dob.day))
 
     @property
     def hours_since_verification(self) -> float | None:

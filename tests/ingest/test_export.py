@@ -74,6 +74,7 @@ def test_csv_has_the_dataset_keys_and_precise_dates(jail, runner, tmp_path):
     assert dated["DOI"] == "2019-11-04"                        # date-only docket: a plain date
     assert dated["DOA"] == "2019-11-04" and timed["DOO"] == "2019-11-04"
     assert timed["DOB"] == "1995-10-11" and timed["DOR"] == ""
+    assert (timed["intake_age"], timed["AGE"], dated["AGE"]) == ("24", "24", "")
     assert dated["DOR"] == "2019-11-05T15:15:00-06:00"        # released by the second run
     assert (timed["in_custody"], dated["in_custody"]) == ("true", "false")
     assert timed["initial_scrape"] == "2019-11-05T14:15:00-06:00"
@@ -123,6 +124,16 @@ def test_export_of_one_jail_only(jail, runner):
     result = runner.invoke(args=["export", "bookings", "--format", "csv", "--jail", "tjail"])
     assert result.exit_code == 0
     assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 2
+
+
+def test_age_is_the_intake_age_or_else_from_the_date_of_birth():
+    from app.models.jails import CENTRAL
+
+    today = datetime.now(CENTRAL).date()
+    born = date(today.year - 30, 1, 1)
+    assert Booking(intake_age=24, dob=born).AGE == 24        # what the docket printed
+    assert Booking(dob=born).AGE == 30                       # hcdc prints only a birth date
+    assert Booking().AGE is None
 
 
 def test_charge_list_quotes_charges_holding_a_comma():
