@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 from flask import current_app, render_template
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, update
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -54,6 +54,7 @@ DROPPED_TAGS = {
     "textarea", "option", "form",
 }
 KEPT_ATTRIBUTES = {"colspan", "rowspan"}
+MAX_RENDER_ATTEMPTS = 3
 
 
 def sanitize_sheet(raw_html: str) -> Markup:
@@ -183,21 +184,41 @@ def render_intake_sheet(booking_id: int) -> tuple[Document | None, bool]:
     if version is None or not (version.raw_html or "").strip():
         return None, False
 
+    # The attempt is counted before rendering: a sheet that crashes its worker (the task is
+    # then redelivered) or keeps failing is given up on after a few tries, not forever.
+    if _count_render_attempt(booking_id) > MAX_RENDER_ATTEMPTS:
+        document = db.session.execute(select(Document).where(Document.booking_id == booking_id)).scalar_one()
+        document.status = "failed"
+        document.last_error = f"the PDF could not be rendered in {MAX_RENDER_ATTEMPTS} attempts"
+        db.session.commit()
+        return document, False
+
     pdf, _refused = renderer().render(sheet_html(booking, version))
     path = document_path(booking)
     _write_atomically(path, pdf)
-    values = {"path": str(path), "sha256": hashlib.sha256(pdf).hexdigest(),
-              "version_id": version.id, "rendered_at": utcnow(), "title": booking.UID}
-    # Two renders of one booking may race (the chained task and the sweep): both wrote the
-    # same bytes, and the row is claimed once per booking.
-    insert = dialect_insert(Document)
-    rerendered = {**values, "status": case((Document.status == "pending", "rendered"), else_=Document.status)}
+    # A chained render and a sweep's may race: both wrote the same bytes to the same file.
     db.session.execute(
-        insert.values(booking_id=booking_id, status="rendered", updated_at=utcnow(), **values)
-        .on_conflict_do_update(index_elements=["booking_id"], set_=rerendered,
-                               where=Document.dc_id.is_(None)))
+        update(Document).where(Document.booking_id == booking_id, Document.dc_id.is_(None))
+        .values(path=str(path), sha256=hashlib.sha256(pdf).hexdigest(), version_id=version.id,
+                rendered_at=utcnow(), title=booking.UID, attempts=0, last_error=None,
+                status=case((Document.status == "pending", "rendered"), else_=Document.status))
+        .execution_options(synchronize_session=False))
     db.session.commit()
+    db.session.expire_all()
     return db.session.execute(select(Document).where(Document.booking_id == booking_id)).scalar_one(), True
+
+
+def _count_render_attempt(booking_id: int) -> int:
+    """Record one more render attempt (creating the booking's Document row, status
+    "pending", on the first); returns the attempts so far."""
+    insert = dialect_insert(Document)
+    attempts = db.session.execute(
+        insert.values(booking_id=booking_id, status="pending", attempts=1, updated_at=utcnow())
+        .on_conflict_do_update(index_elements=["booking_id"], set_={"attempts": Document.attempts + 1})
+        .returning(Document.attempts)
+    ).scalar_one()
+    db.session.commit()
+    return attempts
 
 
 def bookings_without_pdf(limit: int, *, left_to_chain: float = 0) -> list[int]:

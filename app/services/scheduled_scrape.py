@@ -15,9 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 
 from ..extensions import db
-from ..models import PipelineState
+from ..models import Jail, PipelineState
 from .scrape import ScrapeOutcome, run_scrape
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,16 @@ def next_moment(root: Path, code: str) -> Path | None:
         return moments[0] if moments else None
     following = names.index(state.value) + 1
     return moments[following] if following < len(moments) else None
+
+
+def jails_due() -> list[str]:
+    """The jails the hourly round scrapes: every active one; when replaying, those whose
+    recording still has a moment to play."""
+    codes = db.session.execute(select(Jail.code).where(Jail.active.is_(True)).order_by(Jail.code)).scalars().all()
+    replay_root = current_app.config.get("SCRAPE_REPLAY_DIR")
+    if replay_root:
+        codes = [code for code in codes if next_moment(Path(replay_root), code) is not None]
+    return codes
 
 
 def scrape_on_schedule(code: str) -> ScrapeOutcome | None:

@@ -4,12 +4,9 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Jail
 from ..services.locks import try_lock
-from ..services.scheduled_scrape import scrape_on_schedule
+from ..services.scheduled_scrape import jails_due, scrape_on_schedule
 from . import REDELIVERED_IF_LOST, compressed
 from .documents import render_pdf
 
@@ -23,7 +20,7 @@ SCRAPE_TIME_LIMIT = 25 * 60
 # a lost one is made up by the next hour's.
 @shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
 def scrape_all_jails() -> int:
-    codes = db.session.execute(select(Jail.code).where(Jail.active.is_(True)).order_by(Jail.code)).scalars().all()
+    codes = jails_due()
     for code in codes:
         # Expires like the round that queued it: a backlog after an outage is dropped.
         scrape_jail.apply_async((code,), expires=compressed(50 * 60))

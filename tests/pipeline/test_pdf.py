@@ -12,7 +12,9 @@ import pytest
 from app.extensions import db
 from app.models import Document, ScrapeRun
 from app.models.types import utcnow
-from app.services.pdf import ASSETS_DIR, bookings_without_pdf, render_intake_sheet, renderer, sanitize_sheet
+from app.services.pdf import (
+    ASSETS_DIR, MAX_RENDER_ATTEMPTS, bookings_without_pdf, render_intake_sheet, renderer, sanitize_sheet,
+)
 
 from .conftest import CAPTURED, add_version, make_booking, make_jail
 
@@ -66,6 +68,22 @@ def test_rendering_is_idempotent_and_deterministic(app_ctx, mcdc_sheet):
     again, rendered = render_intake_sheet(booking.id)
     assert rendered and again.sha256 == sha and path.is_file()       # same bytes when redone
     assert db.session.query(Document).count() == 1
+
+
+def test_a_sheet_that_keeps_failing_is_given_up(app_ctx):
+    """Each attempt is counted before rendering, so a sheet that crashes its worker every
+    time (and is redelivered every time) stops after a few attempts."""
+    booking = make_booking(make_jail("mcdc"), "K1")
+    db.session.add(Document(booking_id=booking.id, status="pending", attempts=MAX_RENDER_ATTEMPTS))
+    db.session.commit()
+    document, rendered = render_intake_sheet(booking.id)
+    assert not rendered and document.status == "failed" and document.path is None
+    assert "could not be rendered in 3 attempts" in document.last_error
+    assert bookings_without_pdf(limit=10) == []
+    document.status, document.attempts = "pending", 1     # e.g. after flask documents retry
+    db.session.commit()
+    document, rendered = render_intake_sheet(booking.id)
+    assert rendered and (document.status, document.attempts) == ("rendered", 0)
 
 
 def test_nothing_to_render_without_a_stored_sheet(app_ctx):

@@ -106,6 +106,8 @@ def test_worker_and_beat_run_the_whole_pipeline(replaying_app, tmp_path, shared_
         db.session.execute(update(Jail).values(active=True))
         db.session.commit()
         codes = set(db.session.scalars(select(Jail.code)))
+        # Yesterday's figures: every jail not stopped years ago (prcdf and ccdc are).
+        snapshotted = set(db.session.scalars(select(Jail.code).where(Jail.scrape_stopped_on.is_(None))))
     expected = expected_keys(shared_dir / "dockets")
     # The first PDF transfer hangs, so the worker can be killed while it is in the middle.
     server.add_fault("PUT", r"^/s3/", stall=120)
@@ -124,20 +126,26 @@ def test_worker_and_beat_run_the_whole_pipeline(replaying_app, tmp_path, shared_
             os.kill(pid, signal.SIGKILL)       # mid-task: one is inside the upload
         server.release()
 
+        state = {}
+
         def settled():
             with replaying_app.app_context():
-                runs = db.session.execute(select(Jail.code, func.count()).join(ScrapeRun)
-                                          .where(ScrapeRun.outcome == "success").group_by(Jail.code)).all()
-                bookings = db.session.scalar(select(func.count()).select_from(Booking))
-                documents = db.session.scalars(select(Document.status)).all()
-                snapshots = db.session.scalar(select(func.count()).select_from(DailySnapshot))
-                return (len(runs) == len(codes) and min(n for _, n in runs) >= 2
-                        and bookings == sum(len(k) for k in expected.values())
-                        and len(documents) == bookings and set(documents) == {"success"}
-                        and snapshots >= len(codes))
+                state["runs"] = dict(db.session.execute(
+                    select(Jail.code, func.count()).join(ScrapeRun)
+                    .where(ScrapeRun.outcome == "success").group_by(Jail.code)).all())
+                state["bookings"] = db.session.scalar(select(func.count()).select_from(Booking))
+                state["documents"] = dict(db.session.execute(
+                    select(Document.status, func.count()).group_by(Document.status)).all())
+                state["snapshot jails"] = db.session.scalar(
+                    select(func.count(DailySnapshot.jail_id.distinct())))
+                return (set(state["runs"]) == codes and min(state["runs"].values()) >= 2
+                        and state["bookings"] == sum(len(k) for k in expected.values())
+                        and state["documents"] == {"success": state["bookings"]}
+                        and state["snapshot jails"] == len(snapshotted))
 
         wait_for(settled, timeout=150, interval=1)
     except AssertionError:
+        print(f"state: {state}")
         print(worker_log.read_text()[-5000:])
         raise
     finally:

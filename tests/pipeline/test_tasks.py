@@ -137,6 +137,7 @@ def test_worker_runs_the_chain_scrape_pdf_documentcloud(replaying_app):
             wait_for(lambda: finished() and db.session.scalars(
                 select(ScrapeRun.outcome)).all() == ["success", "success"], timeout=60, interval=0.2)
             sweep_documents.delay()                      # nothing left to do: changes nothing
+        assert scrape_all_jails.apply().get() == 0       # the recording is over: nothing queued
         runs = db.session.scalars(select(ScrapeRun).order_by(ScrapeRun.id)).all()
         assert [(run.outcome, Path(run.replay_source).name) for run in runs] == [
             ("success", "t0"), ("success", "t1")]
