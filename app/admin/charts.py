@@ -50,13 +50,12 @@ def daily_chart(points: list[tuple[date, int | None]], *, label: str, kind: str 
                  f'<text x="{left + plot_w}" y="{height - 6}" font-size="9" text-anchor="end" '
                  f'fill="#666">{last.isoformat()}</text>')
     if kind == "bars":
+        # One path for every bar: a long period stays one element, not hundreds.
         bar = max(plot_w / (span + 1) - 1, 1)
-        for day, value in points:
-            if value is None:
-                continue
-            parts.append(f'<rect x="{x(day) - bar / 2:.1f}" y="{y(value):.1f}" width="{bar:.1f}" '
-                         f'height="{top + plot_h - y(value):.1f}" fill="{color}">'
-                         f'<title>{day.isoformat()}: {value}</title></rect>')
+        base = top + plot_h
+        commands = "".join(f"M{x(day):.1f} {base}V{y(value):.1f}"
+                           for day, value in points if value is not None)
+        parts.append(f'<path d="{commands}" stroke="{color}" stroke-width="{bar:.1f}" fill="none"/>')
     else:
         segment: list[str] = []
         segments = []

@@ -7,6 +7,7 @@ index) and by exact identifiers; each word of the query must match.
 """
 from __future__ import annotations
 
+from flask import g
 from sqlalchemy import func
 
 
@@ -35,9 +36,19 @@ class WordSearchMixin:
         return self.search_hint
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
+        g.searching = bool(search.split())
         for word in search.split():
             criterion = self.search_criterion(word)
             query = query.filter(criterion)
             if count_query is not None:
                 count_query = count_query.filter(criterion)
         return query, count_query, joins, count_joins
+
+    def _order_by(self, query, joins, sort_joins, sort_field, sort_desc):
+        # With a search, the matches are found through the name and number indexes and then
+        # sorted. Left alone, the planner may instead walk the sort column's index and test
+        # every row, which reads the whole table when the name is rare. Sorting by
+        # coalesce(x, x) (the same order) keeps it from choosing that plan.
+        if sort_field is not None and g.get("searching") and not sort_joins:
+            sort_field = func.coalesce(sort_field, sort_field)
+        return super()._order_by(query, joins, sort_joins, sort_field, sort_desc)

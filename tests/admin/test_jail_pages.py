@@ -117,6 +117,7 @@ def test_bookings_list_filters_and_computed_columns(as_admin, jails):
 def test_bookings_search_by_name_prefix_and_booking_number(as_admin, jails):
     found = as_admin.get("/admin/booking/?search=doe").get_data(as_text=True)
     assert "2024-000101" in found and "BK77" in found and "2024-000102" not in found  # Doe, Doering
+    assert found.index("2024-000101") < found.index("BK77")  # still newest booking first
     assert "2024-000101" not in as_admin.get("/admin/booking/?search=oe").get_data(as_text=True)
     both_words = as_admin.get("/admin/booking/?search=doe+jane").get_data(as_text=True)
     assert "2024-000101" in both_words and "BK77" not in both_words
