@@ -146,7 +146,7 @@ class JailPopulation:
         return self._seq, self._year_seq[year]
 
     def _warm_up(self) -> None:
-        """Draw the people already held at ``start``."""
+        """Draw the people held at ``start`` and those released in the days just before."""
         rng = self._rng("warm-up")
         first_day = local_date(self.start)
         _, population, stay = self._rates(first_day)
