@@ -332,12 +332,14 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
             values = _booking_values(record, agencies)
             values.update(id=existing.id, last_changed_at=now)
             updates.append((existing.id, record, values))
-        elif record.link != existing.link or record.img_src != existing.img_src:
+        elif (record.detail_complete or record.link_is_slot) and (
+                record.link != existing.link or record.img_src != existing.img_src):
             # Slot-based pages (mcdc/prcdf) move people between URLs without any change
-            # to their sheet; the booking points at where it is shown now.
+            # to their sheet; the booking points at where it is shown now. A roster-only
+            # sighting elsewhere carries no photo, and that must not erase the stored one.
             if record.link is not None:
                 moved_links.append({"id": existing.id, "link": record.link,
-                                    "img_src": record.img_src})
+                                    "img_src": record.img_src or existing.img_src})
 
     if inserts:
         ids = _insert_bookings(inserts, run_id, now)

@@ -314,3 +314,31 @@ def test_a_run_costs_a_constant_number_of_writes_whatever_the_roster_size(jail):
         assert counts.changed == counts.new == counts.released == n // 50
     assert costs["unchanged", 100] == costs["unchanged", 1000] == 1
     assert costs["churn", 100] == costs["churn", 1000] <= 10
+
+
+def test_a_roster_only_sighting_keeps_the_stored_photo(jail):
+    """A skipped or failed detail page carries no photo; that is not a reason to forget it."""
+    run_once(jail, roster(record("A1", img_src="https://jail.example/photos/A1.jpg")), T0)
+    roster_only = record("A1", img_src=None, detail_complete=False, raw_html=None,
+                         normalized_text=None)
+    run_once(jail, roster(roster_only), T0 + HOUR)
+
+    db.session.expire_all()
+    got = booking("A1")
+    assert got.img_src == "https://jail.example/photos/A1.jpg"
+    assert got.last_verified == T0 + HOUR
+
+
+def test_a_slot_page_moves_its_booking_with_the_slot(jail):
+    first = record("A1", link="https://jail.example/ICUD0002.HTM", link_is_slot=True,
+                   img_src="https://jail.example/ICUP0002.jpg")
+    run_once(jail, roster(first), T0)
+    moved = record("A1", link="https://jail.example/ICUD0001.HTM", link_is_slot=True,
+                   img_src="https://jail.example/ICUP0001.jpg", detail_complete=False,
+                   raw_html=None, normalized_text=None)
+    run_once(jail, roster(moved), T0 + HOUR)
+
+    db.session.expire_all()
+    got = booking("A1")
+    assert (got.link, got.img_src) == ("https://jail.example/ICUD0001.HTM",
+                                       "https://jail.example/ICUP0001.jpg")
