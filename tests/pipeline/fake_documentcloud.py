@@ -130,6 +130,13 @@ class FakeDocumentCloud:
         """Let a stalled request finish now."""
         self._release.set()
 
+    def stall_next(self, method: str, pattern: str, seconds: float) -> None:
+        """Hold the next matching request for up to ``seconds`` (``stalled`` is set while it
+        waits; ``release()`` lets it go)."""
+        self.stalled.clear()
+        self._release.clear()
+        self.add_fault(method, pattern, stall=seconds)
+
     def created_titles(self) -> list[str]:
         return [body["title"] for body in self.creates]
 

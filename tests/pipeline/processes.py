@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ENTRY = "tests.pipeline.worker_app:celery_app"
 
 
-def process_settings(app, **overrides) -> dict:
+def process_settings(app, *, visibility_timeout: int = 3600, **overrides) -> dict:
     """The in-process test app's settings for a worker or beat process, on the real Redis
     under a key prefix of their own (other test runs may share the server)."""
     config = app.config
@@ -26,7 +26,8 @@ def process_settings(app, **overrides) -> dict:
         "REDIS_URL": TEST_REDIS_URL,
         "CELERY": {
             "broker_url": TEST_REDIS_URL,
-            "broker_transport_options": {"visibility_timeout": 3600,
+            "broker_transport_options": {"visibility_timeout": visibility_timeout,
+                                         "unacked_restore_interval": 1,
                                          "global_keyprefix": f"oversight-test-{uuid.uuid4().hex[:8]}:"},
             "worker_enable_remote_control": False,
         },
@@ -57,6 +58,12 @@ def children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(stat.parent.name))
     return found
+
+
+def kill(process: subprocess.Popen) -> None:
+    """SIGKILL a worker and its pool at once, as a machine or container dying would."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def stop(process: subprocess.Popen) -> None:
