@@ -58,7 +58,7 @@ def _fail(document: Document, reason: str) -> str:
     return document.status
 
 
-def sync_document(document_id: int, client_factory=build_client) -> str:
+def sync_document(document_id: int) -> str:
     """Move one document forward: upload it if it has no DocumentCloud id yet, then read its
     state on the server. Returns the resulting status: "success", "processing" (ask again
     later), "not_configured", "failed", ... or ``MISSING_FILE``.
@@ -76,7 +76,7 @@ def sync_document(document_id: int, client_factory=build_client) -> str:
         db.session.commit()
         return document.status
     try:
-        client = client_factory()
+        client = build_client()
         if document.dc_id is None:
             outcome = _upload(client, document)
             if outcome is not None:
@@ -87,24 +87,25 @@ def sync_document(document_id: int, client_factory=build_client) -> str:
                                "(DOCUMENTCLOUD_USERNAME / DOCUMENTCLOUD_PASSWORD)")
 
 
-def _find_orphan(client, document: Document):
-    """A document an earlier, interrupted upload created on the server, if any."""
-    matches = [found for found in client.documents.search(f'data_uid:"{document.title}"')
-               if (found.data or {}).get("uid") == document.title]
-    return matches[0] if matches else None
+def _orphans(client, document: Document) -> list:
+    """Documents earlier, interrupted uploads of this one created on the server."""
+    return [found for found in client.documents.search(f'data_uid:"{document.title}"')
+            if (found.data or {}).get("uid") == document.title]
 
 
 def _upload(client, document: Document) -> str | None:
     """Upload the PDF and commit its id. Returns a final status, or None to go on polling."""
     if document.status == "uploading":
-        orphan = _find_orphan(client, document)
-        if orphan is not None and orphan.status != "nofile":
-            document.dc_id = str(orphan.id)
+        orphans = _orphans(client, document)
+        for orphan in orphans:
+            if orphan.status == "nofile":
+                client.documents.delete(orphan.id)   # created, but its file never arrived
+        received = [orphan for orphan in orphans if orphan.status != "nofile"]
+        if received:
+            document.dc_id = str(received[0].id)
             document.status = "processing"
             db.session.commit()
             return None
-        if orphan is not None:
-            client.documents.delete(orphan.id)  # created, but its file never arrived
     if document.attempts >= MAX_ATTEMPTS:
         return _fail(document, f"not uploaded after {document.attempts} attempts: {document.last_error}")
     path = Path(document.path or "")

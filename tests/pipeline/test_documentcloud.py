@@ -130,6 +130,17 @@ def test_upload_whose_id_was_lost_is_adopted(document, server, app_ctx):
     assert len(server.creates) == 1
 
 
+def test_every_half_made_upload_is_cleared(document, server):
+    """Two earlier attempts each created a document whose file never arrived."""
+    client = DocumentCloud(USERNAME, PASSWORD, base_uri=server.api_url, auth_uri=server.auth_url)
+    for _ in range(2):
+        client.post("documents/", json={"title": document.title, "data": {"jail": "hcdc", "uid": document.title}})
+    document.status = "uploading"
+    db.session.commit()
+    assert sync_document(document.id) == "processing"
+    assert len(server.live_documents()) == 1 and len(server.creates) == 3
+
+
 def test_slow_processing_is_polled_step_by_step(document, server):
     server.processing_checks = 4
     assert [sync_document(document.id) for _ in range(4)] == ["processing"] * 3 + ["success"]
