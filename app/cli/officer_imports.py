@@ -82,8 +82,7 @@ def bulk_add_officers(filename, no_create, update_by_name, update_static_fields,
     first_name, last_name, job_title, and star_no or unique_internal_identifier.
 
     Dates are yyyy-mm-dd or mm/dd/yyyy; a blank cell never clears stored data. Running
-    the same file again changes nothing. Returns (officers created, officers updated)
-    when called with standalone_mode=False.
+    the same file again changes nothing.
     """
     try:
         report = import_roster(filename, no_create=no_create, update_by_name=update_by_name,
@@ -92,6 +91,7 @@ def bulk_add_officers(filename, no_create, update_by_name, update_static_fields,
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
     print_report(report, quiet)
+    # What OpenOversight's command returns, for callers using standalone_mode=False.
     return report.count("officer", "created"), report.count("officer", "updated")
 
 

@@ -37,7 +37,7 @@ from ..models import (
     Assignment, Department, Incident, Job, LicensePlate, Link, Location, Officer, Salary, Unit, User,
 )
 from .common import (
-    NOT_SURE, Progress, chunks, cyclic_gc_paused, department_links, department_officer_ids, no_progress,
+    NOT_SURE, NOT_SURE_JOB, Progress, chunks, cyclic_gc_paused, department_links, department_officer_ids, no_progress,
 )
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
@@ -473,9 +473,12 @@ class DepartmentImport:
             raise table.error(f"matches several job titles ignoring case: "
                               f"{', '.join(j.job_title for j in folded)}; write it exactly",
                               line=line, column="job_title", value=title)
-        order = max((job.order for job in jobs), default=-1) + 1
-        job = Job(job_title=title, order=0 if title == NOT_SURE else order, is_sworn_officer=title != NOT_SURE,
-                  department_id=self.department.id, created_by=self.user_id, last_updated_by=self.user_id)
+        if title == NOT_SURE:
+            fields = NOT_SURE_JOB
+        else:  # ranked after the others; whether it is sworn is unknown until an administrator says
+            fields = {"job_title": title, "order": max((job.order for job in jobs), default=0) + 1,
+                      "is_sworn_officer": False}
+        job = Job(**fields, department_id=self.department.id, created_by=self.user_id, last_updated_by=self.user_id)
         self.session.add(job)
         jobs.append(job)
         self.report.created("job", repr(title), self.where(table, line), {"order": job.order})
@@ -692,7 +695,7 @@ class DepartmentImport:
             if link is None:
                 creator = self.audit_user(table, cells, line, "created_by")
                 link = self.new_record("links", Link, record_id, None, {}, created_by=creator,
-                                       last_updated_by=creator, officers=officers or [],
+                                       last_updated_by=self.user_id, officers=officers or [],
                                        incidents=incidents or [], **values)
                 shown = dict(values)
                 if officers:
@@ -775,8 +778,8 @@ def import_department(department_name: str, *, officers: Source | None = None,
         table = read_csv(source, filename=source_name(source, f"{kind}.csv"),
                          columns=fmt.columns + fmt.ignored, aliases=fmt.aliases)
         required = fmt.required
-        if force_create and kind == "officers":
-            required = ("id",)  # downloads of officers carry no department columns
+        if force_create and kind in ("officers", "incidents"):
+            required = ("id",)  # OpenOversight's downloads carry no department columns
         for column in required:
             if not table.has(column):
                 raise table.error(f"missing required column {column!r}", line=1)

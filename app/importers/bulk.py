@@ -53,7 +53,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import Assignment, Department, Job, Officer, Salary, Unit
 from ..models.officers import new_ocd_id
-from .common import NOT_SURE, Progress, chunks, cyclic_gc_paused, department_officer_ids, no_progress
+from .common import NOT_SURE, NOT_SURE_JOB, Progress, chunks, cyclic_gc_paused, department_officer_ids, no_progress
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
 from .report import ImportReport
@@ -660,8 +660,7 @@ class RosterImport:
 
         if self.new_jobs:
             ids = insert_returning_ids(Job, [
-                {"job_title": job.title, "order": 0, "is_sworn_officer": True,
-                 "department_id": data.department.id, "created_by": user, "last_updated_by": user}
+                {**NOT_SURE_JOB, "department_id": data.department.id, "created_by": user, "last_updated_by": user}
                 for data, job in self.new_jobs], key=("department_id", "job_title"))
             for data, job in self.new_jobs:
                 job.id = ids[(data.department.id, job.title)]

@@ -11,6 +11,9 @@ from sqlalchemy import Select, or_, select
 from ..models import Incident, Link, Officer, incident_links, officer_links
 
 NOT_SURE = "Not Sure"
+# The title a row without one gets, created in a department on first use the way a new
+# department's default title is: first in rank order.
+NOT_SURE_JOB = {"job_title": NOT_SURE, "order": 0, "is_sworn_officer": True}
 
 # Longest IN (...) list sent at once: below SQLite's and PostgreSQL's bound-parameter limits.
 IN_CHUNK = 30_000

@@ -385,3 +385,25 @@ def test_mirroring_an_export_into_an_empty_department(runner, springfield, share
     assert runner.invoke(args=["export", "department", DEPARTMENT, "--dir", str(again)]).exit_code == 0
     assert {kind: (again / f"{kind}.csv").read_text() for kind in FILES} == exported
     shutil.rmtree(again)
+
+
+def test_job_titles_are_found_ignoring_case_or_created(runner, springfield, write_csv):
+    path = write_csv("id,officer_id,job_title\n,49483,police officer\n,49483,Detective\n,49483,\n", "assignments.csv")
+    result = advanced(runner, DEPARTMENT, assignments=path)
+    assert result.exit_code == 0, result.output
+    titles = {job.job_title: job for job in db.session.execute(
+        select(Job).filter_by(department_id=springfield)).scalars()}
+    assert sorted(titles) == ["Detective", "Not Sure", "Police Officer"]
+    # A new title ranks after the others; a blank one is Not Sure, first like a department's default.
+    assert (titles["Detective"].order, titles["Detective"].is_sworn_officer) == (2, False)
+    assert (titles["Not Sure"].order, titles["Not Sure"].is_sworn_officer) == (0, True)
+    assert sorted(a.job.job_title for a in fresh(Officer, id=49483).assignments) == \
+        ["Detective", "Not Sure", "Police Officer", "Police Officer"]
+
+
+def test_force_create_takes_downloads_without_department_columns(runner, springfield, write_csv):
+    path = write_csv("id,report_number,officer_ids\n800,R-800,49483\n", "incidents.csv")
+    result = advanced(runner, DEPARTMENT, "--force-create", incidents=path)
+    assert result.exit_code == 0, result.output
+    incident = fresh(Incident, id=800)
+    assert (incident.department_id, [o.id for o in incident.officers]) == (springfield, [49483])

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Department, Job, Officer, Unit
+from app.models import Department, Job, Officer, Unit, User
 
 
 def department_named(name: str) -> Department:
@@ -86,3 +86,15 @@ def test_onboarding_a_department_from_the_command_line(runner, app_ctx, write_cs
     assert result.exit_code == 0, result.output
     beck = db.session.execute(select(Officer).filter_by(unique_internal_identifier="O-1")).scalar_one()
     assert beck.job_title() == "Sergeant" and beck.unit_description() == "Harbor"
+
+
+def test_imports_are_stamped_with_the_first_administrator(runner, department, write_csv):
+    result = runner.invoke(args=["create-admin", "--email", "ana@example.org", "--username", "ana",
+                                 "--password", "long enough secret"])
+    assert result.exit_code == 0, result.output
+    ana = db.session.execute(select(User).filter_by(username="ana")).scalar_one()
+    path = write_csv("department_id,unique_internal_identifier,first_name,last_name,star_no,job_title\n"
+                     f"{department},S-1,Sam,Ortiz,4,Officer\n")
+    assert runner.invoke(args=["bulk-add-officers", path]).exit_code == 0
+    ortiz = db.session.execute(select(Officer).filter_by(unique_internal_identifier="S-1")).scalar_one()
+    assert (ortiz.created_by, ortiz.last_updated_by, ortiz.assignments[0].created_by) == (ana.id, ana.id, ana.id)
