@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -18,10 +17,9 @@ from app.services.pdf import (
 
 from .conftest import CAPTURED, add_version, make_booking, make_jail
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
-
 
 def pdf_text(path) -> str:
+    """The PDF's text, as poppler's pdftotext reads it (poppler-utils: scripts/system-deps.sh)."""
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
                           text=True).stdout
 
