@@ -82,6 +82,7 @@ class DepartmentView(SecureModelView):
                     "division_id"]
     form_choices = {"state": [("", "—")] + [(s, s) for s in DEPARTMENT_STATES]}
     column_details_list = column_list + list(AUDIT_COLUMNS)
+    edit_template = "admin/edit_with_ocd_id.html"
 
 
 class JobView(SecureModelView):
@@ -272,8 +273,8 @@ class LinkView(DepartmentScopedView):
     form_overrides = {"description": TextAreaField}
     form_ajax_refs = {
         "officers": ScopedAjaxLoader("officers", db, Officer, **OFFICER_PICKER),
-        "incidents": ScopedAjaxLoader("incidents", db, Incident,
-                                      fields=["report_number", "description"], page_size=20),
+        "incidents": ScopedAjaxLoader("incidents", db, Incident, fields=["report_number", "description"],
+                                      page_size=20, placeholder="Type a report number"),
     }
 
     def create_form(self, obj=None):
@@ -315,7 +316,8 @@ class IncidentView(DepartmentScopedView):
     }
     form_ajax_refs = {
         "officers": ScopedAjaxLoader("officers", db, Officer, **OFFICER_PICKER),
-        "links": ScopedAjaxLoader("links", db, Link, fields=["title", "url"], page_size=20),
+        "links": ScopedAjaxLoader("links", db, Link, fields=["title", "url"], page_size=20,
+                                  placeholder="Type a link title"),
     }
     ADDRESS_FIELDS = ("street_name", "cross_street1", "cross_street2", "city", "state", "zip_code")
 

@@ -224,3 +224,20 @@ def test_administrators_cannot_lock_themselves_out(app, as_admin, world):
         me = db.session.get(User, world.admin)
         assert me is not None and me.is_administrator and me.disabled_at is None
     assert as_admin.get("/admin/user/").status_code == 200
+
+
+def test_department_ocd_ids_are_shown_and_never_changed(app, as_admin, world):
+    from app.models import Department
+
+    with app.app_context():
+        ocd_id = db.session.get(Department, world.north).ocd_id
+    page = as_admin.get(f"/admin/department/edit/?id={world.north}").get_data(as_text=True)
+    assert ocd_id in page and 'name="ocd_id"' not in page
+    response = as_admin.post(f"/admin/department/edit/?id={world.north}", data={
+        "csrf_token": form_token(as_admin), "name": "Northside Police Department", "short_name": "NPD",
+        "state": "IL", "ocd_id": "ocd-organization/forged", "division_id": "ocd-division/country:us/state:il"})
+    assert response.status_code in (302, 303)
+    with app.app_context():
+        department = db.session.get(Department, world.north)
+        assert department.ocd_id == ocd_id
+        assert department.division_id == "ocd-division/country:us/state:il"
