@@ -243,6 +243,7 @@ def pages(n_bookings) -> list[tuple[str, str, str]]:
         ("admin", "jails", "/admin/jail/"),
         ("admin", "dashboard (90 days)", "/admin/dashboard/"),
         ("admin", "dashboard (730 days)", "/admin/dashboard/?days=730"),
+        ("admin", "dashboard chart (730 days, one jail)", "/admin/dashboard/chart/3/population.svg?days=730"),
     ]
 
 

@@ -299,42 +299,55 @@ class ScrapeHealthView(BackOfficeView):
 # ---- dashboard -----------------------------------------------------------------------
 
 class DashboardView(BackOfficeView):
-    """Daily population and admissions per jail, drawn from the daily snapshots."""
+    """Daily population and admissions per jail, drawn from the daily snapshots.
+
+    The page carries one line of figures per jail; each chart is its own SVG request, so
+    the page stays quick however many jails and days there are, and the browser fetches the
+    charts side by side."""
 
     PERIODS = (30, 90, 365, 730)
+    CHARTS = {"population": {"kind": "line", "color": "#1f77b4"},
+              "admissions": {"kind": "bars", "color": "#d62728"}}
 
-    @expose("/")
-    def index(self):
+    def _period(self):
         days = request.args.get("days", 90, type=int)
         days = days if days in self.PERIODS else 90
         last = db.session.scalar(select(func.max(DailySnapshot.day))) or date.today()
-        first = last - timedelta(days=days - 1)
-        rows = db.session.execute(
-            select(DailySnapshot.jail_id, DailySnapshot.day, DailySnapshot.population,
-                   DailySnapshot.admissions)
-            .where(DailySnapshot.day.between(first, last))
-            .order_by(DailySnapshot.jail_id, DailySnapshot.day)).all()
-        series: dict[int, dict[date, tuple]] = {}
-        for jail_id, day, population, admissions in rows:
-            series.setdefault(jail_id, {})[day] = (population, admissions)
-        calendar = [first + timedelta(days=i) for i in range(days)]
-        panels = []
-        for jail in Jail.query.order_by(Jail.name):
-            values = series.get(jail.id)
-            if values is None:
-                continue
-            population = [(d, values.get(d, (None, None))[0]) for d in calendar]
-            admissions = [(d, values.get(d, (None, None))[1]) for d in calendar]
-            latest = next(((d, v) for d, v in reversed(population) if v is not None), None)
-            panels.append({
-                "jail": jail, "latest": latest,
-                "admitted": sum(v for _, v in admissions if v is not None),
-                "population_chart": daily_chart(population, label=f"{jail.name}: population"),
-                "admissions_chart": daily_chart(admissions, label=f"{jail.name}: admissions",
-                                                kind="bars", color="#d62728"),
-            })
+        return days, last - timedelta(days=days - 1), last
+
+    @expose("/")
+    def index(self):
+        days, first, last = self._period()
+        in_period = DailySnapshot.day.between(first, last)
+        latest_day = (select(DailySnapshot.jail_id, func.max(DailySnapshot.day).label("day"))
+                      .where(in_period, DailySnapshot.population.is_not(None))
+                      .group_by(DailySnapshot.jail_id).subquery())
+        latest = {jail_id: (day, population) for jail_id, day, population in db.session.execute(
+            select(DailySnapshot.jail_id, DailySnapshot.day, DailySnapshot.population)
+            .join(latest_day, and_(latest_day.c.jail_id == DailySnapshot.jail_id,
+                                   latest_day.c.day == DailySnapshot.day)))}
+        admitted = dict(db.session.execute(
+            select(DailySnapshot.jail_id, func.coalesce(func.sum(DailySnapshot.admissions), 0))
+            .where(in_period).group_by(DailySnapshot.jail_id)).all())
+        panels = [{"jail": jail, "latest": latest.get(jail.id), "admitted": admitted[jail.id]}
+                  for jail in Jail.query.order_by(Jail.name) if jail.id in admitted]
         return self.render("admin/dashboard.html", panels=panels, days=days, periods=self.PERIODS,
                            first=first, last=last)
+
+    @expose("/chart/<int:jail_id>/<series>.svg")
+    def chart(self, jail_id, series):
+        jail = db.session.get(Jail, jail_id)
+        if jail is None or series not in self.CHARTS:
+            abort(404)
+        days, first, last = self._period()
+        column = getattr(DailySnapshot, series)
+        values = dict(db.session.execute(
+            select(DailySnapshot.day, column)
+            .where(DailySnapshot.jail_id == jail_id, DailySnapshot.day.between(first, last))).all())
+        points = [(day, values.get(day)) for day in (first + timedelta(days=i) for i in range(days))]
+        svg = daily_chart(points, label=f"{jail.name}: {series}", **self.CHARTS[series])
+        return current_app.response_class(svg, mimetype="image/svg+xml",
+                                          headers={"Cache-Control": "private, max-age=300"})
 
 
 def register(admin) -> None:

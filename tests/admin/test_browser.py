@@ -185,7 +185,10 @@ def test_an_administrator_runs_the_jail_side(app, world, server, page, jail_data
     sign_in(page, server, "admin")
     shot(page, "admin-home")
     page.goto(f"{server}/admin/dashboard/")
-    assert page.locator("svg.ov-chart").count() == 4
+    page.wait_for_load_state("networkidle")
+    charts = page.locator("img.ov-chart")
+    assert charts.count() == 4
+    assert all(charts.nth(i).evaluate("img => img.complete && img.naturalWidth > 0") for i in range(4))
     shot(page, "admin-dashboard")
     page.goto(f"{server}/admin/booking/")
     assert "2024-000555" in page.content()

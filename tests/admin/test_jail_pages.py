@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -156,7 +157,8 @@ def test_bookings_are_read_only(app, as_admin, jails):
 def test_jail_side_is_for_administrators_only(as_north, jails):
     for url in ("/admin/booking/", f"/admin/booking/details/?id={jails.held}",
                 f"/admin/booking/document/{jails.held}", "/admin/booking/export/csv/",
-                "/admin/dashboard/", "/admin/scrapehealth/", "/admin/aliasqueue/"):
+                "/admin/dashboard/", f"/admin/dashboard/chart/{jails.madison}/population.svg",
+                "/admin/scrapehealth/", "/admin/aliasqueue/"):
         assert as_north.get(url).status_code == 403, url
 
 
@@ -213,11 +215,17 @@ def test_alias_queue_refuses_a_post_without_token(app, as_admin, jails):
 
 def test_dashboard_draws_population_and_admissions(as_admin, jails):
     page = as_admin.get("/admin/dashboard/?days=30").get_data(as_text=True)
-    assert page.count("<svg") == 2  # one jail has snapshots: population and admissions
-    assert "Madison County Detention Center: population" in page
-    assert "2024-02-29: 109" in page  # the latest population, as a tooltip
-    assert "Population 109 on 2024-02-29" in page
-    assert "Hinds County" not in page
+    assert "Population 109 on 2024-02-29" in page and "13 admissions in the period" in page
+    assert "Hinds County" not in page  # no snapshots, no panel
+    charts = [url.replace("&amp;", "&") for url in re.findall(r'src="(/admin/dashboard/chart/[^"]+)"', page)]
+    assert len(charts) == 2 and all("days=30" in url for url in charts)
+    population = as_admin.get(charts[0])
+    assert population.mimetype == "image/svg+xml"
+    svg = population.get_data(as_text=True)
+    assert svg.startswith("<svg") and "Madison County Detention Center: population" in svg
+    assert "2024-02-29: 109" in svg  # the latest population, as a tooltip
+    assert "<path" in as_admin.get(charts[1]).get_data(as_text=True)  # admissions as bars
+    assert as_admin.get(f"/admin/dashboard/chart/{jails.madison}/bookings.svg").status_code == 404
 
 
 def test_dashboard_with_no_snapshots(as_admin, world):
