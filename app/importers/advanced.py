@@ -30,14 +30,16 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from ..extensions import db
+from ..models.officers import new_ocd_id
 from ..models import (
     Assignment, Department, Incident, Job, LicensePlate, Link, Location, Officer, Salary, Unit, User,
 )
 from .common import (
-    NOT_SURE, NOT_SURE_JOB, Progress, chunks, cyclic_gc_paused, department_links, department_officer_ids, no_progress,
+    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, chunks, cyclic_gc_paused, department_links,
+    department_officer_ids, insert_officers, insert_rows, no_progress,
 )
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
@@ -129,6 +131,8 @@ class DepartmentImport:
         self.incidents: dict[int, Incident] = {}
         self.incident_refs: dict[str, Incident] = {}
         self.ref_of: dict[int, str] = {}  # id(new object) -> its #reference, for reports
+        self.given_ids: dict[int, int] = {}  # id(new object) -> the id the database gave it
+        self.orm_created: list = []  # new incidents and links, written by the session's flush
         self.replaced: dict[str, set[int]] = {kind: set() for kind in ORDER}
         self.next_free_id: dict[str, int] = {}
         self.known_users: set[int] = set()
@@ -225,27 +229,45 @@ class DepartmentImport:
     def where(self, table: CsvTable, line: int) -> str:
         return f"{table.filename} line {line}"
 
-    def new_record(self, kind: str, model, record_id, ref, refs, **values):
-        """A new record, with the given id under force_create (or one after every id in the
-        files, so fresh records never take an id a later row names)."""
+    def new_id(self, kind: str, record_id: int | None) -> int | None:
+        """The id a new record gets: the file's under force_create, or one after every id in
+        the files (so a fresh record never takes an id a later row names); otherwise the
+        database's choice (None)."""
         if record_id is None and self.force_create:
             record_id = self.next_free_id[kind]
             self.next_free_id[kind] += 1
+        return record_id
+
+    def new_record(self, kind: str, model, record_id, ref, refs, **values):
+        """A new incident or link, left to the ORM (they have associations to write)."""
         record = model(**values)
+        record_id = self.new_id(kind, record_id)
         if record_id is not None:
             record.id = record_id
+            self.forget_stale(model, record_id)
         self.session.add(record)
+        self.orm_created.append(record)
+        self.remember_ref(record, ref, refs)
+        return record
+
+    def remember_ref(self, record, ref: str | None, refs: dict) -> None:
         if ref is not None:
             refs[ref] = record
             self.ref_of[id(record)] = ref
-        return record
 
     def report_new(self, file_kind: str, record, ref, table, line, values) -> None:
-        label = ref or (f"id {record.id}" if record.id is not None else "(new)")
-        if record.id is not None and record.id in self.replaced[file_kind]:
-            self.report.replaced(KIND_OF[file_kind], label, self.where(table, line), values)
+        """Report a new record, named when the report is shown: by then with the id it was
+        given (kept aside, since a dry run's rollback takes the record away)."""
+        record_id = record.id
+
+        def label():
+            given = record_id or self.given_ids.get(id(record))
+            return ref or (f"id {given}" if given is not None else "(new)")
+        kind = KIND_OF[file_kind]
+        if record_id is not None and record_id in self.replaced[file_kind]:
+            self.report.replaced(kind, label, self.where(table, line), values)
         else:
-            self.report.created(KIND_OF[file_kind], label, self.where(table, line), values)
+            self.report.created(kind, label, self.where(table, line), values)
 
     def update(self, kind: str, record, values: dict, table, line, extra_diffs=None) -> None:
         diffs = {}
@@ -349,6 +371,7 @@ class DepartmentImport:
                 for chunk in chunks(self.replaced[kind]):
                     self.session.execute(delete(model).where(model.id.in_(chunk)),
                                          execution_options={"synchronize_session": False})
+
         for kind in ORDER:
             model = MODELS[kind]
             stored_max = self.session.execute(select(func.max(model.id))).scalar() or 0
@@ -381,6 +404,7 @@ class DepartmentImport:
         }
         columns = self.present(table, parsers)
         uid_owner = self.identifier_owners(table)
+        new_officers: list[Officer] = []
         for line, cells in self.progress(table.rows, len(table.rows), f"Checking {table.filename}"):
             self.check_department(table, cells, line)
             record_id, ref = self.row_id(table, cells, line, self.officer_refs)
@@ -397,16 +421,44 @@ class DepartmentImport:
                     raise table.error(f"already identifies {shown}", line=line,
                                       column="unique_internal_identifier", value=uid)
             if officer is None:
-                officer = self.new_record("officers", Officer, record_id, ref, self.officer_refs,
-                                          department_id=self.department.id, created_by=self.user_id,
-                                          last_updated_by=self.user_id, **values)
-                if officer.id is not None:
-                    self.officers[officer.id] = officer
+                officer = Officer(id=self.new_id("officers", record_id), department_id=self.department.id,
+                                  created_by=self.user_id, last_updated_by=self.user_id, **values)
+                self.remember_ref(officer, ref, self.officer_refs)
+                new_officers.append(officer)
                 self.report_new("officers", officer, ref, table, line, values)
             else:
                 self.update("officer", officer, values, table, line)
             if uid:
                 uid_owner[uid] = officer
+        self.insert_officers(new_officers)
+
+    def insert_officers(self, new_officers: list[Officer]) -> None:
+        """Write new officers in bulk, then hand them to the session as stored records, so
+        later files can attach incidents and links to them."""
+        if not new_officers:
+            return
+        columns = ("department_id", "ocd_id", "created_by", "last_updated_by") + OFFICER_FIELDS
+        for officer in new_officers:
+            officer.ocd_id = new_ocd_id("person")
+        rows = [tuple(getattr(officer, name) for name in columns) for officer in new_officers]
+        if self.force_create:
+            insert_rows(Officer, ("id",) + columns, [(o.id,) + row for o, row in zip(new_officers, rows)])
+        else:
+            ids = insert_officers(columns, rows, [o.ocd_id for o in new_officers])
+            for officer, officer_id in zip(new_officers, ids):
+                officer.id = self.given_ids[id(officer)] = officer_id
+        for officer in new_officers:
+            self.forget_stale(Officer, officer.id)
+            make_transient_to_detached(officer)
+            self.session.add(officer)
+            self.officers[officer.id] = officer
+
+    def forget_stale(self, model, record_id: int) -> None:
+        """Under force_create a record is made with an id whose old row was deleted: if the
+        session still holds that old row's object, drop it, or the two would clash."""
+        stale = self.session.identity_map.get(self.session.identity_key(model, record_id))
+        if stale is not None:
+            self.session.expunge(stale)
 
     def identifier_owners(self, table: CsvTable) -> dict:
         """Stored owners (officer ids) of the identifiers in the file."""
@@ -434,6 +486,7 @@ class DepartmentImport:
                    "start_date": memoised(parse_date), "resign_date": memoised(parse_date)}
         columns = self.present(table, parsers)
         parse_title = text_for(Job.job_title)
+        new_rows = []
         for line, cells in self.progress(table.rows, len(table.rows), f"Checking {table.filename}"):
             record_id, _ = self.row_id(table, cells, line, None)
             officer = self.officer(table, cells, line)
@@ -445,20 +498,33 @@ class DepartmentImport:
                                   column="unit_id", value=str(values["unit_id"]))
             assignment = None if record_id is None else self.existing(table, line, record_id, existing, "assignment")
             if assignment is None:
-                assignment = self.new_record("assignments", Assignment, record_id, None, {},
-                                             base_officer=officer, job=job, created_by=self.user_id,
-                                             last_updated_by=self.user_id, **values)
-                self.report_new("assignments", assignment, None, table, line,
+                new = Assignment(id=self.new_id("assignments", record_id), officer_id=officer.id, job_id=job.id,
+                                 **values)
+                new_rows.append(new)
+                self.report_new("assignments", new, None, table, line,
                                 {"officer_id": self.key(officer), "job_title": job.job_title, **values})
                 continue
             extra = {}
-            if assignment.officer_id is None or assignment.officer_id != officer.id:
+            if assignment.officer_id != officer.id:
                 extra["officer_id"] = (assignment.officer_id, self.key(officer))
-                assignment.base_officer = officer
-            if assignment.job_id is None or assignment.job_id != job.id:
+                assignment.officer_id = officer.id
+            if assignment.job_id != job.id:
                 extra["job_title"] = (assignment.job.job_title if assignment.job else None, job.job_title)
-                assignment.job = job
+                assignment.job_id = job.id
             self.update("assignment", assignment, values, table, line, extra)
+        self.insert_new(Assignment, ("officer_id", "job_id", "star_no", "unit_id", "start_date", "resign_date"),
+                        new_rows)
+
+    def insert_new(self, model, columns: tuple[str, ...], records: list) -> None:
+        """Write new assignments or salaries in bulk (nothing later in the import refers to
+        them). Under force_create they carry their ids."""
+        if not records:
+            return
+        if self.force_create:
+            columns = ("id",) + columns
+        rows = [tuple(getattr(record, name) for name in columns) + (self.user_id, self.user_id)
+                for record in records]
+        insert_rows(model, columns + ("created_by", "last_updated_by"), rows)
 
     def job(self, jobs: list[Job], title: str, table: CsvTable, line: int) -> Job:
         """The department's job with this title (exact, else ignoring case), created when
@@ -480,6 +546,7 @@ class DepartmentImport:
                       "is_sworn_officer": False}
         job = Job(**fields, department_id=self.department.id, created_by=self.user_id, last_updated_by=self.user_id)
         self.session.add(job)
+        self.session.flush()  # rows name it by id
         jobs.append(job)
         self.report.created("job", repr(title), self.where(table, line), {"order": job.order})
         return job
@@ -491,6 +558,7 @@ class DepartmentImport:
             select(Salary).where(Salary.officer_id.in_(department_officer_ids(self.department.id)))).scalars()}
         parse_money = memoised(parse_amount)
         parse_year = memoised(parse_whole_number)
+        new_rows = []
         for line, cells in self.progress(table.rows, len(table.rows), f"Checking {table.filename}"):
             record_id, _ = self.row_id(table, cells, line, None)
             officer = self.officer(table, cells, line)
@@ -505,16 +573,16 @@ class DepartmentImport:
             salary = None if record_id is None else self.existing(table, line, record_id, existing, "salary")
             if salary is None:
                 values.setdefault("is_fiscal_year", False)
-                salary = self.new_record("salaries", Salary, record_id, None, {}, officer=officer,
-                                         created_by=self.user_id, last_updated_by=self.user_id, **values)
-                self.report_new("salaries", salary, None, table, line,
-                                {"officer_id": self.key(officer), **values})
+                new = Salary(id=self.new_id("salaries", record_id), officer_id=officer.id, **values)
+                new_rows.append(new)
+                self.report_new("salaries", new, None, table, line, {"officer_id": self.key(officer), **values})
                 continue
             extra = {}
             if salary.officer_id != officer.id:
                 extra["officer_id"] = (salary.officer_id, self.key(officer))
-                salary.officer = officer
+                salary.officer_id = officer.id
             self.update("salary", salary, values, table, line, extra)
+        self.insert_new(Salary, ("officer_id", "salary", "overtime_pay", "year", "is_fiscal_year"), new_rows)
 
     # -- incidents ---------------------------------------------------------------------
 
@@ -723,6 +791,7 @@ class DepartmentImport:
             if kind in self.tables:
                 getattr(self, f"import_{kind}")(self.tables[kind])
         self.session.flush()
+        self.given_ids.update((id(record), record.id) for record in self.orm_created)
         if self.force_create:
             self.fix_sequences()
 

@@ -53,7 +53,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import db
 from ..models import Assignment, Department, Job, Officer, Salary, Unit
 from ..models.officers import new_ocd_id
-from .common import NOT_SURE, NOT_SURE_JOB, Progress, chunks, cyclic_gc_paused, department_officer_ids, no_progress
+from .common import (
+    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, chunks, cyclic_gc_paused, department_officer_ids,
+    insert_officers, insert_rows, no_progress,
+)
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
 from .report import ImportReport
@@ -62,9 +65,8 @@ from .values import (
     parse_suffix, parse_true_false, parse_whole_number, same_amount, text_for,
 )
 
-FREE_FIELDS = ("last_name", "first_name", "middle_initial", "suffix", "gender")
+# Static fields are set once; a roster fills them in but does not change them unless told to.
 STATIC_FIELDS = ("unique_internal_identifier", "race", "employment_date", "birth_year")
-OFFICER_FIELDS = FREE_FIELDS + STATIC_FIELDS
 ASSIGNMENT_FIELDS = ("star_no", "job_title", "unit_id", "start_date", "resign_date")
 SALARY_FIELDS = ("salary", "salary_year", "salary_is_fiscal_year", "overtime_pay")
 ROSTER_COLUMNS = ("department_id",) + OFFICER_FIELDS + ASSIGNMENT_FIELDS + SALARY_FIELDS
@@ -667,14 +669,12 @@ class RosterImport:
 
         if self.new_officers:
             ocd_ids = [new_ocd_id("person") for _ in self.new_officers]
-            highest_before = db.session.execute(select(func.max(Officer.__table__.c.id))).scalar() or 0
-            insert_rows(Officer, ("department_id", "ocd_id", "created_by", "last_updated_by") + OFFICER_FIELDS, [
+            ids = insert_officers(("department_id", "ocd_id", "created_by", "last_updated_by") + OFFICER_FIELDS, [
                 (o.department_id, ocd_id, user, user, o.last_name, o.first_name, o.middle_initial, o.suffix,
                  o.gender, o.unique_internal_identifier, o.race, o.employment_date, o.birth_year)
-                for o, ocd_id in zip(self.new_officers, ocd_ids)])
-            ids = officer_ids_by_ocd_id(highest_before)
-            for officer, ocd_id in zip(self.new_officers, ocd_ids):
-                officer.id = ids[ocd_id]
+                for o, ocd_id in zip(self.new_officers, ocd_ids)], ocd_ids)
+            for officer, officer_id in zip(self.new_officers, ids):
+                officer.id = officer_id
         update_by_id(Officer, [{"row_id": o.id, **{n: getattr(o, n) for n in fields}, "last_updated_by": user}
                                for o, fields in self.changed_officers.items()])
 
@@ -695,44 +695,6 @@ class RosterImport:
                 for s in self.new_salaries])
         update_by_id(Salary, [{"row_id": s.id, **{n: getattr(s, n) for n in fields}, "last_updated_by": user}
                               for s, fields in self.changed_salaries.items()])
-
-
-def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows at the driver's speed: COPY on PostgreSQL, one executemany on
-    SQLite (values converted as SQLAlchemy would store them). Columns left out take their
-    server defaults (the timestamps)."""
-    connection = db.session.connection()
-    dialect = connection.dialect
-    table = model.__table__
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    if dialect.name == "postgresql":
-        driver = connection.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    processors = [(i, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-                  for i, name in enumerate(columns)]
-    processors = [(i, convert) for i, convert in processors if convert is not None]
-    if processors:
-        rows = [list(row) for row in rows]
-        for i, convert in processors:
-            for row in rows:
-                if row[i] is not None:
-                    row[i] = convert(row[i])
-        rows = list(map(tuple, rows))
-    placeholders = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({placeholders})", rows)
-
-
-def officer_ids_by_ocd_id(highest_before: int) -> dict[str, int]:
-    """The ids the database gave new officers, by the identifiers minted for them. New ids
-    are above the highest id seen before the insert (ids only grow); rows other writers
-    added meanwhile may come back too, and are simply not looked up."""
-    officers = Officer.__table__.c
-    rows = db.session.execute(select(officers.ocd_id, officers.id).where(officers.id > highest_before))
-    return {ocd_id: officer_id for ocd_id, officer_id in rows}
 
 
 def insert_returning_ids(model, rows: list[dict], key: tuple[str, ...]) -> dict[tuple, int]:

@@ -6,11 +6,15 @@ import gc
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select, text
 
+from ..extensions import db
 from ..models import Incident, Link, Officer, incident_links, officer_links
 
 NOT_SURE = "Not Sure"
+# An officer's own columns, in the order a roster and the records use them.
+OFFICER_FIELDS = ("last_name", "first_name", "middle_initial", "suffix", "gender", "unique_internal_identifier",
+                  "race", "employment_date", "birth_year")
 # The title a row without one gets, created in a department on first use the way a new
 # department's default title is: first in rank order.
 NOT_SURE_JOB = {"job_title": NOT_SURE, "order": 0, "is_sworn_officer": True}
@@ -63,3 +67,52 @@ def department_links(department_id: int):
         Link.id.in_(select(incident_links.c.link_id)
                     .where(incident_links.c.incident_id.in_(department_incident_ids(department_id)))),
     )
+
+
+def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows at the driver's speed: COPY on PostgreSQL, one executemany on
+    SQLite (values converted as SQLAlchemy would store them). Columns left out take their
+    server defaults (the timestamps)."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    table = model.__table__
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    if dialect.name == "postgresql":
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    processors = [(i, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+                  for i, name in enumerate(columns)]
+    processors = [(i, convert) for i, convert in processors if convert is not None]
+    if processors:
+        rows = [list(row) for row in rows]
+        for i, convert in processors:
+            for row in rows:
+                if row[i] is not None:
+                    row[i] = convert(row[i])
+        rows = list(map(tuple, rows))
+    placeholders = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({placeholders})", rows)
+
+
+def insert_officers(columns: tuple[str, ...], rows: list[tuple], ocd_ids: list[str]) -> list[int]:
+    """Insert new officers, each row carrying the ocd_id minted for it, and return their
+    ids, in order."""
+    connection = db.session.connection()
+    officers = Officer.__table__.c
+    if connection.dialect.name == "postgresql":
+        # Take the ids from the sequence first (safe beside other writers), then copy.
+        ids = connection.execute(
+            text("SELECT nextval(pg_get_serial_sequence('officers', 'id')) FROM generate_series(1, :count)"),
+            {"count": len(rows)}).scalars().all()
+        insert_rows(Officer, ("id",) + columns, [(officer_id,) + row for officer_id, row in zip(ids, rows)])
+        return ids
+    # SQLite gives a new row the highest id plus one, so the new rows are those above the
+    # highest id before the insert (any other writer's rows there are simply not looked up).
+    highest_before = db.session.execute(select(func.max(officers.id))).scalar() or 0
+    insert_rows(Officer, columns, rows)
+    found = dict(iter(db.session.execute(select(officers.ocd_id, officers.id).where(officers.id > highest_before))))
+    return [found[ocd_id] for ocd_id in ocd_ids]
