@@ -193,7 +193,8 @@ def _read_legacy_csv(path: Path, counties: dict[str, str]) -> dict[tuple[str, da
 
 def import_legacy(admissions_csv: Path | None, population_csv: Path | None) -> LegacyImportReport:
     """Load the legacy daily sheets (e.g. ``shared/data/daily_admits.csv`` and
-    ``daily_pop.csv``): all of it or, on any error, none of it."""
+    ``daily_pop.csv``): all of it or, on any error, none of it. The sheets are the record
+    for their days: an imported day replaces a computed one."""
     counties = {jail.county: jail.code for jail in JAILS}
     admissions = _read_legacy_csv(Path(admissions_csv), counties) if admissions_csv else {}
     population = _read_legacy_csv(Path(population_csv), counties) if population_csv else {}
