@@ -334,19 +334,23 @@ class DepartmentImport:
         return ids
 
     def owned_elsewhere(self, kind: str, ids: list[int]) -> set[int]:
-        """Of ``ids``, those used by records that are not this department's."""
+        """Of ``ids``, those used by records that are not this department's. (Each check is
+        a plain lookup by id, then set arithmetic: SQLite plans an id list combined with a
+        membership subquery badly.)"""
         dept = self.department.id
         model = MODELS[kind]
         if kind in ("officers", "incidents"):
-            mine = model.department_id == dept
+            owner, ours = model.department_id, {dept}
         elif kind in ("assignments", "salaries"):
-            mine = model.officer_id.in_(department_officer_ids(dept))
+            owner, ours = model.officer_id, set(self.session.execute(department_officer_ids(dept)).scalars())
         else:
-            mine = department_links(dept)
+            owner, ours = Link.id, set(self.session.execute(select(Link.id).where(department_links(dept))).scalars())
         found, own = set(), set()
         for chunk in chunks(ids):
-            found.update(self.session.execute(select(model.id).where(model.id.in_(chunk))).scalars())
-            own.update(self.session.execute(select(model.id).where(model.id.in_(chunk), mine)).scalars())
+            for record_id, owned_by in self.session.execute(select(model.id, owner).where(model.id.in_(chunk))):
+                found.add(record_id)
+                if owned_by in ours:
+                    own.add(record_id)
         self.replaced[kind] = own
         return found - own
 
