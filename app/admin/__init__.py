@@ -2,7 +2,6 @@
 module-level instance, so tests can create many apps)."""
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
@@ -10,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import csrf, db
 from . import policy
+from .base import refuse_or_login
 
 
 class HomeView(AdminIndexView):
@@ -17,9 +17,7 @@ class HomeView(AdminIndexView):
         return policy.may_enter_back_office(current_user)
 
     def inaccessible_callback(self, name, **kwargs):
-        if current_user.is_authenticated:
-            abort(403)
-        return redirect(url_for("auth.login", next=request.full_path))
+        return refuse_or_login()
 
     @expose("/")
     def index(self):

@@ -10,10 +10,10 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.form import BaseForm, SecureForm
-from markupsafe import Markup
 from flask_admin.model.fields import AjaxSelectMultipleField
 from flask_admin.model.form import InlineFormAdmin
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from ..extensions import db
@@ -60,7 +60,7 @@ def _stamp_audit(model, is_created: bool) -> None:
             model.created_by = current_user.id
 
 
-def _refuse_or_login():
+def refuse_or_login():
     if current_user.is_authenticated:
         abort(403)
     return redirect(url_for("auth.login", next=request.full_path))
@@ -77,7 +77,7 @@ class BackOfficeView(BaseView):
         return policy.is_admin(current_user)
 
     def inaccessible_callback(self, name, **kwargs):
-        return _refuse_or_login()
+        return refuse_or_login()
 
 
 class SecureModelView(ModelView):
@@ -94,7 +94,7 @@ class SecureModelView(ModelView):
         return policy.is_admin(current_user)
 
     def inaccessible_callback(self, name, **kwargs):
-        return _refuse_or_login()
+        return refuse_or_login()
 
     def on_model_change(self, form, model, is_created):
         _stamp_audit(model, is_created)
@@ -148,15 +148,6 @@ DEPARTMENT_PICKER = {"query_factory": scoped_departments}
 JOB_PICKER = {"query_factory": scoped_jobs, "get_label": label_with_department}
 UNIT_PICKER = {"query_factory": scoped_units, "get_label": label_with_department,
                "allow_blank": True, "blank_text": "(no unit)"}
-
-
-def scoped_ajax_refs(owner_model, refs: dict) -> dict:
-    """``form_ajax_refs`` whose loaders are scoped: {relation: {"fields": [...], ...}}."""
-    loaders = {}
-    for name, options in refs.items():
-        remote = getattr(owner_model, name).property.mapper.class_
-        loaders[name] = ScopedAjaxLoader(name, db, remote, **options)
-    return loaders
 
 
 class AuditedInlineForm(InlineFormAdmin):
