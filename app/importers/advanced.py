@@ -39,7 +39,7 @@ from ..models import (
 )
 from .common import (
     NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, chunks, cyclic_gc_paused, department_links,
-    department_officer_ids, insert_officers, insert_rows, no_progress,
+    department_officer_ids, insert_officers, insert_rows, no_progress, rows_where_in,
 )
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
@@ -470,13 +470,8 @@ class DepartmentImport:
             return {}
         position = table.positions["unique_internal_identifier"]
         uids = {cells[position] for _, cells in table.rows if cells[position]}
-        owners: dict = {}
-        for chunk in chunks(uids):
-            for uid, officer_id in self.session.execute(
-                    select(Officer.unique_internal_identifier, Officer.id)
-                    .where(Officer.unique_internal_identifier.in_(chunk))):
-                owners[uid] = self.officers.get(officer_id, officer_id)
-        return owners
+        return {uid: self.officers.get(officer_id, officer_id) for uid, officer_id in rows_where_in(
+            Officer, ("unique_internal_identifier", "id"), "unique_internal_identifier", uids)}
 
     # -- assignments -------------------------------------------------------------------
 

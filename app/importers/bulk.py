@@ -54,8 +54,8 @@ from ..extensions import db
 from ..models import Assignment, Department, Job, Officer, Salary, Unit
 from ..models.officers import new_ocd_id
 from .common import (
-    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, chunks, cyclic_gc_paused, department_officer_ids,
-    insert_officers, insert_rows, no_progress,
+    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, cyclic_gc_paused, department_officer_ids,
+    insert_officers, insert_rows, no_progress, rows_where_in,
 )
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
@@ -155,6 +155,7 @@ class DepartmentData:
 
     def __init__(self, department: Department):
         self.department = department
+        self.id = department.id  # a plain int: reading the mapped attribute per row costs
         self.officers: list[OfficerRecord] = []
         self._by_name: dict[tuple[str, str], list[OfficerRecord]] | None = None
         self._by_badge: dict[tuple[str, str, str], list[OfficerRecord]] | None = None
@@ -163,7 +164,7 @@ class DepartmentData:
         self.without_uid = 0  # officers with no identifier: the only ones a new identifier may join
 
     def load(self, uid_owner: dict, *, assignments: bool, salaries: bool) -> None:
-        dept_id = self.department.id
+        dept_id = self.id
         session = db.session
         officers, assignments_, salaries_ = Officer.__table__.c, Assignment.__table__.c, Salary.__table__.c
         columns = [officers[name] for name in OFFICER_FIELDS]
@@ -182,21 +183,22 @@ class DepartmentData:
         in_department = department_officer_ids(dept_id)
         if assignments:
             jobs_by_id = {job.id: job for job in self.jobs.values()}
-            for row in session.execute(
+            for assignment_id, officer_id, job_id, star_no, unit_id, start_date, resign_date in session.execute(
                 select(assignments_.id, assignments_.officer_id, assignments_.job_id, assignments_.star_no,
                        assignments_.unit_id, assignments_.start_date, assignments_.resign_date)
                 .where(assignments_.officer_id.in_(in_department)).order_by(assignments_.id)
             ).all():
-                officer = by_id[row[1]]
-                officer.assignments.append(AssignmentRecord(row[0], officer, jobs_by_id.get(row[2]), *row[3:]))
+                officer = by_id[officer_id]
+                officer.assignments.append(AssignmentRecord(assignment_id, officer, jobs_by_id.get(job_id), star_no,
+                                                            unit_id, start_date, resign_date))
         if salaries:
-            for row in session.execute(
+            for salary_id, officer_id, amount, overtime, year, fiscal in session.execute(
                 select(salaries_.id, salaries_.officer_id, salaries_.salary, salaries_.overtime_pay,
                        salaries_.year, salaries_.is_fiscal_year)
                 .where(salaries_.officer_id.in_(in_department)).order_by(salaries_.id)
             ).all():
-                officer = by_id[row[1]]
-                officer.salaries.append(SalaryRecord(row[0], officer, *row[2:]))
+                officer = by_id[officer_id]
+                officer.salaries.append(SalaryRecord(salary_id, officer, amount, overtime, year, fiscal))
 
     @property
     def by_name(self) -> dict[tuple[str, str], list[OfficerRecord]]:
@@ -215,8 +217,8 @@ class DepartmentData:
                     self._index_badge(officer, assignment.star_no)
         return self._by_badge
 
-    def _index_badge(self, officer: OfficerRecord, star_no: str | None, key: str | None = None) -> None:
-        key = key or badge_key(star_no)
+    def _index_badge(self, officer: OfficerRecord, star_no: str | None) -> None:
+        key = badge_key(star_no)
         if key is not None:
             owners = self._by_badge.setdefault(officer.name_key() + (key,), [])
             if officer not in owners:
@@ -231,13 +233,13 @@ class DepartmentData:
         else:
             self.without_uid += 1
 
-    def add_assignment(self, assignment: AssignmentRecord, key: str | None) -> None:
+    def add_assignment(self, assignment: AssignmentRecord) -> None:
         assignment.officer.assignments.append(assignment)
-        self.badge_changed(assignment, key)
+        self.badge_changed(assignment)
 
-    def badge_changed(self, assignment: AssignmentRecord, key: str | None = None) -> None:
+    def badge_changed(self, assignment: AssignmentRecord) -> None:
         if self._by_badge is not None:
-            self._index_badge(assignment.officer, assignment.star_no, key)
+            self._index_badge(assignment.officer, assignment.star_no)
 
     def rename(self, officer: OfficerRecord, old_key: tuple[str, str]) -> None:
         """Keep the indexes right when a row changes an officer's name."""
@@ -321,7 +323,7 @@ class RosterImport:
         """Parse every column, each distinct cell once (rosters repeat titles, dates and
         years over thousands of rows). Of several bad cells, the earliest is reported."""
         rows = self.table.rows
-        by_column = list(zip(*(cells for _, cells in rows))) or [()] * len(self.table.positions)
+        by_column = list(zip(*[cells for _, cells in rows])) or [()] * len(self.table.positions)
         first_error = None
         for order, (name, parser) in enumerate(column_parsers().items()):
             position = self.table.positions.get(name)
@@ -332,9 +334,9 @@ class RosterImport:
             distinct.discard("")
             try:
                 if isinstance(parser, text_for) and max(map(len, distinct), default=0) <= parser.limit:
-                    parsed = dict(zip(distinct, distinct))  # plain text, all short enough
-                else:
-                    parsed = dict(zip(distinct, map(parser, distinct)))
+                    self.columns[name] = [text or None for text in texts]  # plain text, all short enough
+                    continue
+                parsed = dict(zip(distinct, map(parser, distinct)))
             except BadValue:
                 error = self.first_bad_cell(texts, distinct, parser, order, name)
                 if first_error is None or error[:2] < first_error[:2]:
@@ -388,12 +390,9 @@ class RosterImport:
         if uids is None:
             return
         unknown = {uid for uid in uids if uid is not None and uid not in self.uid_owner}
-        for chunk in chunks(unknown):
-            for uid, officer_id, dept_id in db.session.execute(
-                select(Officer.unique_internal_identifier, Officer.id, Officer.department_id)
-                .where(Officer.unique_internal_identifier.in_(chunk))
-            ):
-                self.uid_owner[uid] = (officer_id, dept_id)
+        for uid, officer_id, dept_id in rows_where_in(
+                Officer, ("unique_internal_identifier", "id", "department_id"), "unique_internal_identifier", unknown):
+            self.uid_owner[uid] = (officer_id, dept_id)
 
     # -- planning ---------------------------------------------------------------------
 
@@ -423,8 +422,7 @@ class RosterImport:
             data = departments[dept_ids[index]]
             row = officer_rows[index]
             star_no = stars[index]
-            key = badge_key(star_no)
-            officer = self.find_officer(data, first_names[index], last_names[index], uids[index], star_no, key, line)
+            officer = self.find_officer(data, first_names[index], last_names[index], uids[index], star_no, line)
             if officer is None:
                 if self.no_create:
                     self.report.skipped("officer", repr(f"{first_names[index]} {last_names[index]}"),
@@ -437,7 +435,7 @@ class RosterImport:
                 if row != stored(officer):  # the common case, a row matching the database, is quick
                     self.update_officer(data, officer, {n: v for n, v in zip(present, row) if v is not None}, line)
             if with_assignments:
-                self.plan_assignment(data, officer, line, star_no, key, titles[index], units[index], starts[index],
+                self.plan_assignment(data, officer, line, star_no, titles[index], units[index], starts[index],
                                      resigns[index])
             if with_salaries:
                 self.plan_salary(officer, line, salaries[index], years[index], fiscals[index], overtimes[index])
@@ -447,12 +445,12 @@ class RosterImport:
         report.unchanged("salary", len(self.matched_salaries - self.changed_salaries.keys()))
 
     def find_officer(self, data: DepartmentData, first: str, last: str, uid: str | None, star_no: str | None,
-                     key: str | None, line: int):
+                     line: int):
         if self.update_by_name:
             found = data.by_name.get((first.casefold(), last.casefold()), [])
             if len(found) > 1:
                 raise self.fail(
-                    f"{len(found)} officers of department {data.department.id} are named {first} {last} (ids "
+                    f"{len(found)} officers of department {data.id} are named {first} {last} (ids "
                     f"{', '.join(str(o.id) for o in found if o.id)}); match by star_no or "
                     f"unique_internal_identifier instead", line, "last_name", last)
             return found[0] if found else None
@@ -462,11 +460,12 @@ class RosterImport:
                 if isinstance(owner, tuple):
                     raise self.fail(f"already identifies officer {owner[0]} of department {owner[1]}",
                                     line, "unique_internal_identifier", uid)
-                if owner.department_id != data.department.id:
+                if owner.department_id != data.id:
                     raise self.fail(f"already identifies officer {owner.label()} of department "
                                     f"{owner.department_id}", line, "unique_internal_identifier", uid)
                 return owner
-        if key is None or (uid is not None and not data.without_uid):
+        key = None if uid is not None and not data.without_uid else badge_key(star_no)
+        if key is None:
             if uid is not None:
                 return None  # a new identifier, and no officer without one it could belong to
             raise self.fail("a badge number (star_no) or a unique_internal_identifier is needed to "
@@ -482,7 +481,7 @@ class RosterImport:
 
     def create_officer(self, data: DepartmentData, values: dict, line: int) -> OfficerRecord:
         values = {name: value for name, value in values.items() if value is not None}
-        officer = OfficerRecord(None, data.department.id, is_new=True, **values)
+        officer = OfficerRecord(None, data.id, is_new=True, **values)
         data.add_officer(officer, self.uid_owner)
         self.new_officers.append(officer)
         officer.shown = values
@@ -532,7 +531,7 @@ class RosterImport:
         changed.setdefault(record, set()).update(diffs)
         self.report.updated(kind, label, self.where(line), diffs)
 
-    def plan_assignment(self, data, officer, line, star_no, key, title, unit_id, start_date, resign_date) -> None:
+    def plan_assignment(self, data, officer, line, star_no, title, unit_id, start_date, resign_date) -> None:
         if not (title or star_no or unit_id is not None or start_date or resign_date):
             return
         job = None
@@ -541,27 +540,30 @@ class RosterImport:
             if job is None:
                 near = [t for t in data.jobs if t.casefold() == title.casefold()]
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
-                raise self.fail(f"department {data.department.id} has no job title {title!r}{hint}; "
+                raise self.fail(f"department {data.id} has no job title {title!r}{hint}; "
                                 f"add it with `flask add-job-title` or use {NOT_SURE!r}",
                                 line, "job_title", title)
         if unit_id is not None and unit_id not in data.unit_ids:
-            raise self.fail(f"department {data.department.id} has no unit with id {unit_id}",
+            raise self.fail(f"department {data.id} has no unit with id {unit_id}",
                             line, "unit_id", str(unit_id))
         if start_date and resign_date and resign_date < start_date:
             raise self.fail(f"resign_date is before start_date {start_date.isoformat()}",
                             line, "resign_date", resign_date.isoformat())
 
         best, best_fills = None, None
+        key = None  # the badge compared as spreadsheets write it, worked out only if needed
         for assignment in officer.assignments:
             fills = {}
             if job is not None and assignment.job is not job:
                 if assignment.job is not None and assignment.job.title != NOT_SURE:
                     continue
                 fills["job"] = (assignment.job, job)
-            if key is not None and assignment.star_no != star_no and badge_key(assignment.star_no) != key:
-                if assignment.star_no:
-                    continue
-                fills["star_no"] = (assignment.star_no, star_no)
+            if star_no is not None and assignment.star_no != star_no:
+                key = key or badge_key(star_no)
+                if badge_key(assignment.star_no) != key:
+                    if assignment.star_no:
+                        continue
+                    fills["star_no"] = (assignment.star_no, star_no)
             if unit_id is not None and unit_id != assignment.unit_id:
                 if assignment.unit_id is not None:
                     continue
@@ -586,7 +588,7 @@ class RosterImport:
             return
         job = job or self.not_sure_job(data, line)
         assignment = AssignmentRecord(None, officer, job, star_no, unit_id, start_date, resign_date, is_new=True)
-        data.add_assignment(assignment, key)
+        data.add_assignment(assignment)
         self.new_assignments.append(assignment)
         assignment.shown = {"job_title": job.title, "star_no": star_no, "unit_id": unit_id,
                             "start_date": start_date, "resign_date": resign_date}
@@ -596,7 +598,7 @@ class RosterImport:
         job = data.job(None)
         if job.is_new and job.id is None and all(job is not j for _, j in self.new_jobs):
             self.new_jobs.append((data, job))
-            self.report.created("job", repr(job.title), self.where(line), {"department_id": data.department.id})
+            self.report.created("job", repr(job.title), self.where(line), {"department_id": data.id})
         return job
 
     def fill_assignment(self, data, assignment, fills, line) -> None:
@@ -662,10 +664,10 @@ class RosterImport:
 
         if self.new_jobs:
             ids = insert_returning_ids(Job, [
-                {**NOT_SURE_JOB, "department_id": data.department.id, "created_by": user, "last_updated_by": user}
+                {**NOT_SURE_JOB, "department_id": data.id, "created_by": user, "last_updated_by": user}
                 for data, job in self.new_jobs], key=("department_id", "job_title"))
             for data, job in self.new_jobs:
-                job.id = ids[(data.department.id, job.title)]
+                job.id = ids[(data.id, job.title)]
 
         if self.new_officers:
             ocd_ids = [new_ocd_id("person") for _ in self.new_officers]
@@ -735,12 +737,11 @@ def import_roster(source: Source, *, filename: str = "upload.csv", no_create: bo
     with cyclic_gc_paused():
         table = read_csv(source, filename=source_name(source, filename), columns=ROSTER_COLUMNS,
                          aliases=ALIASES, unknown="ignore")
-    job = RosterImport(table, no_create=no_create, update_by_name=update_by_name,
-                       update_static_fields=update_static_fields, dry_run=dry_run,
-                       user_id=_user_id(user), only_department_id=only_department_id,
-                       progress=progress)
-    try:
-        with cyclic_gc_paused():
+        job = RosterImport(table, no_create=no_create, update_by_name=update_by_name,
+                           update_static_fields=update_static_fields, dry_run=dry_run,
+                           user_id=_user_id(user), only_department_id=only_department_id,
+                           progress=progress)
+        try:
             job.check_columns()
             job.parse_columns()
             job.load_departments()
@@ -750,13 +751,13 @@ def import_roster(source: Source, *, filename: str = "upload.csv", no_create: bo
                 return job.report
             job.write()
             db.session.commit()
-    except ImportFailed:
-        db.session.rollback()
-        raise
-    except SQLAlchemyError as exc:
-        db.session.rollback()
-        current_app.logger.exception("roster import of %s failed while writing", table.filename)
-        raise ImportFailed(f"could not be written, nothing was changed: {exc.__class__.__name__}: "
-                           f"{getattr(exc, 'orig', exc)}", file=table.filename) from exc
+        except ImportFailed:
+            db.session.rollback()
+            raise
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            current_app.logger.exception("roster import of %s failed while writing", table.filename)
+            raise ImportFailed(f"could not be written, nothing was changed: {exc.__class__.__name__}: "
+                               f"{getattr(exc, 'orig', exc)}", file=table.filename) from exc
     job.report.committed = True
     return job.report

@@ -50,12 +50,16 @@ def cyclic_gc_paused():
             gc.enable()
 
 
+# Plain table columns (not the mapped classes' attributes) keep these subqueries from making
+# a query an ORM query, whose row handling costs more on large loads.
 def department_officer_ids(department_id: int) -> Select:
-    return select(Officer.id).where(Officer.department_id == department_id)
+    officers = Officer.__table__.c
+    return select(officers.id).where(officers.department_id == department_id)
 
 
 def department_incident_ids(department_id: int) -> Select:
-    return select(Incident.id).where(Incident.department_id == department_id)
+    incidents = Incident.__table__.c
+    return select(incidents.id).where(incidents.department_id == department_id)
 
 
 def department_links(department_id: int):
@@ -88,14 +92,32 @@ def insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
                   for i, name in enumerate(columns)]
     processors = [(i, convert) for i, convert in processors if convert is not None]
     if processors:
-        rows = [list(row) for row in rows]
-        for i, convert in processors:
-            for row in rows:
-                if row[i] is not None:
-                    row[i] = convert(row[i])
-        rows = list(map(tuple, rows))
+        by_column = list(zip(*rows))
+        for i, convert in processors:  # e.g. dates to SQLite's text; each distinct value once
+            converted = {value: convert(value) for value in set(by_column[i]) if value is not None}
+            converted[None] = None
+            by_column[i] = list(map(converted.__getitem__, by_column[i]))
+        rows = list(zip(*by_column))
     placeholders = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({placeholders})", rows)
+
+
+def rows_where_in(model, columns: tuple[str, ...], key: str, values) -> list[tuple]:
+    """The rows whose ``key`` column is one of ``values``, for lists of many thousands:
+    one array parameter on PostgreSQL, chunked lists on SQLite, written as driver SQL
+    because building the statement value by value costs more than running it."""
+    connection = db.session.connection()
+    quote = connection.dialect.identifier_preparer.quote
+    select_from = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(model.__table__.name)}"
+    if connection.dialect.name == "postgresql":
+        return [tuple(row) for row in connection.exec_driver_sql(
+            f"{select_from} WHERE {quote(key)} = ANY(%s)", (list(values),))]
+    found = []
+    for chunk in chunks(values):
+        placeholders = ", ".join("?" * len(chunk))
+        found.extend(tuple(row) for row in connection.exec_driver_sql(
+            f"{select_from} WHERE {quote(key)} IN ({placeholders})", tuple(chunk)))
+    return found
 
 
 def insert_officers(columns: tuple[str, ...], rows: list[tuple], ocd_ids: list[str]) -> list[int]:
