@@ -3,45 +3,20 @@ administrator, CSV files written on the fly, a counter of write statements and a
 of every officer-side table."""
 from __future__ import annotations
 
-import shutil
 import textwrap
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select, text
 
-from app import create_app
 from app.extensions import db
 from app.models import Department, Job, Unit, User
-from tests.conftest import TEST_DATABASE_URL
 
 OFFICER_TABLES = (
     "departments", "jobs", "unit_types", "officers", "assignments", "salaries", "incidents",
     "locations", "license_plates", "links", "officer_links", "officer_incidents", "incident_links",
     "incident_license_plates",
 )
-
-
-@pytest.fixture(scope="session")
-def sqlite_schema(tmp_path_factory):
-    """On SQLite, an empty database with every table, made once per session."""
-    if TEST_DATABASE_URL:
-        return None
-    path = tmp_path_factory.mktemp("schema") / "schema.sqlite"
-    schema_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True, "SECRET_KEY": "s" * 32})
-    with schema_app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _database_from_schema(tmp_path, sqlite_schema):
-    """Give each test a copy of the session's empty SQLite database where the shared ``app``
-    fixture looks for one, so it finds the tables there instead of creating them (a copy
-    takes milliseconds; creating ~30 tables syncs the disk each time)."""
-    if sqlite_schema is not None:
-        shutil.copyfile(sqlite_schema, tmp_path / "test.sqlite")
 
 
 @pytest.fixture

@@ -3,45 +3,20 @@ with the models (the scrape itself is tested in tests/ingest)."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import update
 
-from app import create_app
 from app.extensions import db
 from app.models import Booking, BookingVersion, Jail, ScrapeRun
 from app.services.reference import seed_reference_data
 from app.scrapers.jails import BY_CODE
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.conftest import TEST_REDIS_URL
 
 from .fake_documentcloud import PASSWORD, USERNAME, FakeDocumentCloud
 
 CAPTURED = datetime(2019, 11, 5, 20, 15, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="session")
-def sqlite_schema(tmp_path_factory):
-    """On SQLite, an empty database with every table, made once per session."""
-    if TEST_DATABASE_URL:
-        return None
-    path = tmp_path_factory.mktemp("schema") / "schema.sqlite"
-    schema_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "TESTING": True,
-                             "SECRET_KEY": "s" * 32})
-    with schema_app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _database_from_schema(tmp_path, sqlite_schema):
-    """Each test starts from a copy of that database where the shared ``app`` fixture looks
-    for its SQLite file, so the tables exist already (copying takes milliseconds; creating
-    them syncs the disk for every table)."""
-    if sqlite_schema is not None:
-        shutil.copyfile(sqlite_schema, tmp_path / "test.sqlite")
 
 
 def make_jail(code: str = "mcdc", *, read_since: datetime | None = None, **overrides) -> Jail:
