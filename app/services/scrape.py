@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from ..extensions import db
 from ..models import Booking, Jail, ScrapeRun
@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 
 # error_text keeps this many problems; the count in ``errors`` is always the full one.
 MAX_ERROR_LINES = 200
+
+# The longest a scrape may run: the worker's hard time limit for the scrape task. A run
+# still marked "running" after that was cut off (its worker died) and will never finish.
+SCRAPE_TIME_LIMIT_SECONDS = 25 * 60
 
 
 class UnknownJail(LookupError):
@@ -139,6 +143,21 @@ def _error_text(lines: list[str]) -> str | None:
     return "\n".join(kept)
 
 
+def close_abandoned_runs(jail_id: int) -> int:
+    """Mark runs of this jail that can no longer be alive as failed, so scrape health shows
+    the interruption instead of a run that seems to go on forever."""
+    cutoff = utcnow() - timedelta(seconds=SCRAPE_TIME_LIMIT_SECONDS)
+    closed = db.session.execute(
+        update(ScrapeRun)
+        .where(ScrapeRun.jail_id == jail_id, ScrapeRun.outcome == "running",
+               ScrapeRun.started_at < cutoff)
+        .values(outcome="failed", finished_at=utcnow(),
+                error_text="interrupted: the run stopped before it finished (worker lost)")
+    ).rowcount
+    db.session.commit()
+    return closed
+
+
 def run_scrape(jail_code: str, *, replay_dir: str | Path | None = None, now: datetime | None = None,
                fetcher: Fetcher | None = None) -> ScrapeOutcome:
     """Scrape one jail now (or replay a cassette moment, as of its capture time unless
@@ -154,6 +173,7 @@ def run_scrape(jail_code: str, *, replay_dir: str | Path | None = None, now: dat
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
 
+    close_abandoned_runs(jail.id)
     run = ScrapeRun(jail_id=jail.id, started_at=utcnow(), as_of=now, outcome="running",
                     replay_source=str(replay_dir) if replay_dir is not None else None)
     db.session.add(run)

@@ -6,14 +6,14 @@ import logging
 from celery import shared_task
 
 from ..services.locks import try_lock
+from ..services.scrape import SCRAPE_TIME_LIMIT_SECONDS as SCRAPE_TIME_LIMIT
 from ..services.scheduled_scrape import jails_due, scrape_on_schedule
 from . import REDELIVERED_IF_LOST, compressed
 from .documents import render_pdf
 
 log = logging.getLogger(__name__)
 
-SCRAPE_SOFT_LIMIT = 20 * 60
-SCRAPE_TIME_LIMIT = 25 * 60
+SCRAPE_SOFT_LIMIT = SCRAPE_TIME_LIMIT - 5 * 60
 
 
 # Not acks_late: redelivering a fan-out after a crash would only queue the round twice, and

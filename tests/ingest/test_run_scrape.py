@@ -82,3 +82,24 @@ def test_detail_skipper_reads_the_oldest_first_and_new_people_always():
     assert not skip("someone-new")
     assert detail_skipper(None, known) is None
     assert all(detail_skipper(0, known)(list_id) for list_id in "abcd")
+
+
+def test_a_run_cut_off_by_a_lost_worker_is_closed_as_failed(app, app_ctx, seeded, shared_dir):
+    from app.models import ScrapeRun
+    from app.models.types import utcnow
+
+    jail = db.session.execute(select(Jail).where(Jail.code == "jcdc")).scalar_one()
+    long_ago = utcnow() - timedelta(hours=2)
+    still_going = utcnow() - timedelta(minutes=1)
+    dead = ScrapeRun(jail_id=jail.id, started_at=long_ago, as_of=long_ago, outcome="running")
+    live = ScrapeRun(jail_id=jail.id, started_at=still_going, as_of=still_going, outcome="running")
+    db.session.add_all([dead, live])
+    db.session.commit()
+
+    outcome = run_scrape("jcdc", replay_dir=shared_dir / "dockets" / "jcdc" / "basic" / "t0")
+
+    db.session.expire_all()
+    assert outcome.outcome == "success"
+    assert dead.outcome == "failed" and "interrupted" in dead.error_text and dead.finished_at
+    # a run that may still be alive (e.g. a command started by hand) is left alone
+    assert live.outcome == "running"
