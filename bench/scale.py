@@ -99,21 +99,19 @@ def hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600
 
 
-def describe_round(label: str, results: list[tuple], wall: float, server_cpu: float, workers: int,
-                   jails: int) -> list[str]:
+def describe_round(label: str, results: list[tuple], wall: float, server_cpu: float, workers: int) -> str:
+    jails = len(results)
     cpu = sum(r[5] for r in results)
     requests = sum(r[2] for r in results)
     outcomes = defaultdict(int)
     for r in results:
         outcomes[r[1]] += 1
-    return [
-        f"{label}: {jails} jails in {wall:.0f} s wall with {workers} workers "
-        f"({wall / 3600:.1%} of the hour); outcomes {dict(outcomes)}",
-        f"  CPU: scrape + ingest {cpu:.0f} s ({cpu / jails * 1000:.0f} ms per jail), simulator {server_cpu:.0f} s;"
-        f" {(cpu + server_cpu) / (os.cpu_count() * 3600):.1%} of {os.cpu_count()} cores for an hour",
-        f"  requests: {requests} ({requests / jails:.1f} per jail-hour), new {sum(r[6] for r in results)},"
-        f" changed {sum(r[7] for r in results)}, released {sum(r[8] for r in results)}",
-    ]
+    return (f"{label}: {wall:.0f} s wall with {workers} workers ({wall / 3600:.1%} of the hour); CPU scrape + "
+            f"ingest {cpu:.0f} s ({cpu / jails * 1000:.0f} ms per jail) + simulator {server_cpu:.0f} s = "
+            f"{(cpu + server_cpu) / (os.cpu_count() * 3600):.1%} of {os.cpu_count()} cores; {requests} requests "
+            f"({requests / jails:.1f} per jail); new {sum(r[6] for r in results)}, changed "
+            f"{sum(r[7] for r in results)}, released {sum(r[8] for r in results)}; "
+            + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
 
 
 def main() -> int:
@@ -183,8 +181,7 @@ def main() -> int:
             results = pool.map(_scrape, [(code, moment.isoformat()) for code in codes], chunksize=4)
             wall, server_cpu = time.perf_counter() - wall, time.process_time() - server_cpu
             label = "cold round (every sheet read)" if round_number == 0 else f"hour {round_number}"
-            for line in describe_round(label, results, wall, server_cpu, workers, len(codes)):
-                print(line)
+            print(describe_round(label, results, wall, server_cpu, workers), flush=True)
             if round_number:
                 steady.append((results, wall, server_cpu))
                 for r in results:
