@@ -22,6 +22,7 @@ import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Iterable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,25 +40,29 @@ HEADER = ["department_id", "unique_internal_identifier", "first_name", "last_nam
           "salary", "salary_year", "salary_is_fiscal_year", "overtime_pay"]
 
 
-def roster_rows(n: int, department_id: int, unit_ids: list[int]) -> list[list[str]]:
+def roster_rows(n: int, department_id: int, unit_ids: list[int], *, changed: bool = False) -> Iterator[list[str]]:
+    """The same rows every time; ``changed`` gives every hundredth officer a raise and a
+    corrected last name (the 1%-changed roster)."""
     rng = random.Random(20240501)
-    rows = []
     for i in range(n):
         hired = date(1980, 1, 1) + timedelta(days=rng.randrange(15000))
         us_format = i % 3 == 0  # a third of the dates written mm/dd/yyyy
         hired_text = hired.strftime("%m/%d/%Y") if us_format else hired.isoformat()
         resigned = (hired + timedelta(days=rng.randrange(300, 9000))).isoformat() if i % 10 == 0 else ""
-        rows.append([
+        row = [
             str(department_id), f"B{i:07d}", rng.choice(FIRST), rng.choice(LAST), rng.choice("ABCDEFGHJ "),
             rng.choice(GENDERS), rng.choice(RACES), hired_text, str(rng.randrange(1940, 2002)),
             str(10000 + i), rng.choice(TITLES), str(rng.choice(unit_ids)), hired_text, resigned,
             f"{rng.randrange(40000, 160000)}.{rng.randrange(100):02d}", "2023", rng.choice(["true", "false"]),
             str(rng.randrange(0, 30000)) if i % 4 else "",
-        ])
-    return rows
+        ]
+        if changed and i % 100 == 0:
+            row[3] += "-Jones"
+            row[14] = f"{float(row[14]) + 1000:.2f}"
+        yield row
 
 
-def write_roster(path: Path, rows: list[list[str]]) -> None:
+def write_roster(path: Path, rows: Iterable[list[str]]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
@@ -106,26 +111,20 @@ def run_backend(backend: str, n: int) -> None:
             units = [Unit(description=u, department_id=dept.id) for u in UNITS]
             db.session.add_all(units)
             db.session.commit()
-            rows = roster_rows(n, dept.id, [u.id for u in units])
-            first = workdir / "roster.csv"
-            write_roster(first, rows)
-            for i in range(0, n, 100):  # 1% of rows: a raise and a corrected last name
-                rows[i][14] = f"{float(rows[i][14]) + 1000:.2f}"
-                rows[i][3] = rows[i][3] + "-Jones"
-            changed = workdir / "roster-changed.csv"
-            write_roster(changed, rows)
-            del rows
+            unit_ids = [u.id for u in units]
+            first, changed = workdir / "roster.csv", workdir / "roster-changed.csv"
+            write_roster(first, roster_rows(n, dept.id, unit_ids))
+            write_roster(changed, roster_rows(n, dept.id, unit_ids, changed=True))
 
             def timed(path, label, expect):
                 db.session.remove()
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 report = import_roster(str(path))
-                seconds = time.perf_counter() - started
+                seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
                 counts = report.counts
                 check = ", ".join(f"{counts.get(kind, {}).get(action, 0)} {kind} {action}" for kind, action in expect)
-                print(f"  {backend:<10} {label:<22} {n:>8} rows {seconds:7.2f} s "
-                      f"{n / seconds:>10,.0f} rows/s   ({check})",
-                      flush=True)
+                print(f"  {backend:<10} {label:<22} {n:>8} rows {seconds:7.2f} s {n / seconds:>10,.0f} rows/s"
+                      f"   (this process's CPU {cpu:.2f} s; {check})", flush=True)
                 return report
 
             timed(first, "first import", [("officer", "created"), ("assignment", "created"), ("salary", "created")])
@@ -148,7 +147,8 @@ def main() -> int:
     if args.backend:
         run_backend(args.backend, args.rows)
         return 0
-    print(f"Roster import, {args.rows:,} rows (officer + assignment + salary per row)")
+    print(f"Roster import, {args.rows:,} rows (officer + assignment + salary per row); "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     backends = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_POSTGRES_URL") else [])
     if "postgresql" not in backends:
         print("  postgresql skipped: set TEST_POSTGRES_URL (eval \"$(scripts/test-services.sh start)\")")

@@ -44,7 +44,6 @@ Re-importing the same file changes nothing and writes nothing.
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, update
@@ -98,9 +97,12 @@ class JobRecord:
 
 
 class OfficerRecord:
-    """An officer as the import sees it: stored values, then the file's changes applied."""
+    """An officer as the import sees it: stored values, then the file's changes applied.
+    The report names a new record and shows its values through ``label`` and ``values``,
+    called when the report is shown: by then with the id it was given and its final values
+    (later rows of the file may have completed it)."""
 
-    __slots__ = OFFICER_FIELDS + ("id", "department_id", "assignments", "salaries", "is_new", "shown")
+    __slots__ = OFFICER_FIELDS + ("id", "department_id", "assignments", "salaries", "is_new")
 
     def __init__(self, id, department_id, last_name=None, first_name=None, middle_initial=None, suffix=None,
                  gender=None, unique_internal_identifier=None, race=None, employment_date=None,
@@ -111,7 +113,9 @@ class OfficerRecord:
         self.race, self.employment_date, self.birth_year = race, employment_date, birth_year
         self.assignments: list[AssignmentRecord] = []
         self.salaries: list[SalaryRecord] = []
-        self.shown = None  # for a new officer: the values its report line shows
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in OFFICER_FIELDS}
 
     def label(self) -> str:
         name = Officer.full_name(self)
@@ -124,28 +128,33 @@ class OfficerRecord:
         return ((self.first_name or "").casefold(), (self.last_name or "").casefold())
 
 
-def label_of(officer: OfficerRecord, prefix: str = "") -> Callable[[], str]:
-    """A report label for an officer's assignment or salary, made when the report is shown
-    (by then a new officer has its id)."""
-    return lambda: f"{prefix} of {officer.label()}".lstrip()
-
-
 class AssignmentRecord:
-    __slots__ = ("id", "officer", "job", "star_no", "unit_id", "start_date", "resign_date", "is_new", "shown")
+    __slots__ = ("id", "officer", "job", "star_no", "unit_id", "start_date", "resign_date", "is_new")
 
     def __init__(self, id, officer, job, star_no, unit_id, start_date, resign_date, is_new=False):
         self.id, self.officer, self.job, self.star_no = id, officer, job, star_no
         self.unit_id, self.start_date, self.resign_date, self.is_new = unit_id, start_date, resign_date, is_new
-        self.shown = None
+
+    def values(self) -> dict:
+        return {"job_title": self.job.title, "star_no": self.star_no, "unit_id": self.unit_id,
+                "start_date": self.start_date, "resign_date": self.resign_date}
+
+    def label(self) -> str:
+        return f"{'#' + str(self.id) + ' ' if self.id is not None else ''}of {self.officer.label()}"
 
 
 class SalaryRecord:
-    __slots__ = ("id", "officer", "salary", "overtime_pay", "year", "is_fiscal_year", "is_new", "shown")
+    __slots__ = ("id", "officer", "salary", "overtime_pay", "year", "is_fiscal_year", "is_new")
 
     def __init__(self, id, officer, salary, overtime_pay, year, is_fiscal_year, is_new=False):
         self.id, self.officer, self.salary, self.overtime_pay = id, officer, salary, overtime_pay
         self.year, self.is_fiscal_year, self.is_new = year, is_fiscal_year, is_new
-        self.shown = None
+
+    def values(self) -> dict:
+        return {"salary": self.salary, "overtime_pay": self.overtime_pay}
+
+    def label(self) -> str:
+        return f"{'FY' if self.is_fiscal_year else ''}{self.year} of {self.officer.label()}"
 
 
 class DepartmentData:
@@ -280,7 +289,10 @@ class RosterImport:
         self.only_department_id = only_department_id
         self.progress = progress
         self.report = ImportReport(dry_run=dry_run)
+        self._where_line, self._where = None, ""
         self.columns: dict[str, list] = {}
+        self.lines: list[int] = []  # the line each row starts on
+        self.department_texts: tuple[str, ...] = ()  # department_id cells as written
         self.departments: dict[int, DepartmentData] = {}
         # Identifier -> officer: a loaded OfficerRecord, or (id, department id) for an
         # officer of a department this file does not touch.
@@ -302,10 +314,11 @@ class RosterImport:
         return self.table.error(message, line=line, column=column, value=value)
 
     def where(self, line: int) -> str:
-        return f"{self.table.filename} line {line}"
+        """Where a row is, for the report (asked for several times per row; made once)."""
+        if line != self._where_line:
+            self._where_line, self._where = line, f"{self.table.filename} line {line}"
+        return self._where
 
-    def raw(self, index: int, column: str) -> str:
-        return self.table.rows[index][1][self.table.positions[column]]
 
     def check_columns(self) -> None:
         table = self.table
@@ -323,7 +336,9 @@ class RosterImport:
         """Parse every column, each distinct cell once (rosters repeat titles, dates and
         years over thousands of rows). Of several bad cells, the earliest is reported."""
         rows = self.table.rows
+        self.lines = [line for line, _ in rows]
         by_column = list(zip(*[cells for _, cells in rows])) or [()] * len(self.table.positions)
+        self.department_texts = by_column[self.table.positions["department_id"]]
         first_error = None
         for order, (name, parser) in enumerate(column_parsers().items()):
             position = self.table.positions.get(name)
@@ -347,6 +362,7 @@ class RosterImport:
         if first_error is not None:
             index, _, name, text, message = first_error
             raise self.fail(message, rows[index][0], name, text)
+        self.table.rows = []  # every cell is parsed now; free the text of the whole file
 
     @staticmethod
     def first_bad_cell(texts, distinct, parser, order, name):
@@ -361,15 +377,15 @@ class RosterImport:
 
     def load_departments(self) -> None:
         """Check every department_id, then load each department's data once."""
-        rows = self.table.rows
+        lines = self.lines
         wanted: dict[int, int] = {}
         for index, dept_id in enumerate(self.columns["department_id"]):
             if dept_id is None:
-                raise self.fail("department_id is required", rows[index][0], "department_id", "")
+                raise self.fail("department_id is required", lines[index], "department_id", "")
             if dept_id not in wanted:
                 if self.only_department_id is not None and dept_id != self.only_department_id:
                     raise self.fail(f"this import may only change department {self.only_department_id}",
-                                    rows[index][0], "department_id", self.raw(index, "department_id"))
+                                    lines[index], "department_id", self.department_texts[index])
                 wanted[dept_id] = index
         found = {d.id: d for d in db.session.execute(
             select(Department).where(Department.id.in_(list(wanted)))).scalars()}
@@ -377,8 +393,8 @@ class RosterImport:
         with_salaries = any(self.table.has(c) for c in SALARY_FIELDS)
         for dept_id, index in wanted.items():
             if dept_id not in found:
-                raise self.fail(f"no department has id {dept_id}", rows[index][0], "department_id",
-                                self.raw(index, "department_id"))
+                raise self.fail(f"no department has id {dept_id}", lines[index], "department_id",
+                                self.department_texts[index])
             data = self.departments[dept_id] = DepartmentData(found[dept_id])
             data.load(self.uid_owner, assignments=with_assignments, salaries=with_salaries)
         self.load_foreign_identifiers()
@@ -397,8 +413,8 @@ class RosterImport:
     # -- planning ---------------------------------------------------------------------
 
     def plan(self) -> None:
-        rows = self.table.rows
-        count = len(rows)
+        lines = self.lines
+        count = len(lines)
         columns = self.columns
         blank = [None] * count
         present = [name for name in OFFICER_FIELDS if name in columns]
@@ -415,7 +431,7 @@ class RosterImport:
         with_assignments = any(name in columns for name in ASSIGNMENT_FIELDS)
         with_salaries = any(name in columns for name in SALARY_FIELDS)
         for index in self.progress(range(count), count, f"Checking {self.table.filename}"):
-            line = rows[index][0]
+            line = lines[index]
             if first_names[index] is None or last_names[index] is None:
                 name = "first_name" if first_names[index] is None else "last_name"
                 raise self.fail(f"{name} is required", line, name, "")
@@ -484,8 +500,7 @@ class RosterImport:
         officer = OfficerRecord(None, data.id, is_new=True, **values)
         data.add_officer(officer, self.uid_owner)
         self.new_officers.append(officer)
-        officer.shown = values
-        self.report.created("officer", officer.label, self.where(line), values)
+        self.report.created("officer", officer.label, self.where(line), officer.values)
         return officer
 
     def update_officer(self, data: DepartmentData, officer: OfficerRecord, values: dict, line: int) -> None:
@@ -520,16 +535,14 @@ class RosterImport:
         for name, (_, new) in diffs.items():
             setattr(officer, name, new)
         data.rename(officer, old_key)
-        self.record_changes("officer", officer, diffs, self.changed_officers, officer.label(), line)
+        self.record_changes("officer", officer, diffs, self.changed_officers, line)
 
-    def record_changes(self, kind, record, diffs, changed: dict, label: str, line: int) -> None:
-        """A change to a stored record is an update; to one this file creates, it is
-        folded into the creation (it is written once, with its final values)."""
-        if record.is_new:
-            record.shown.update({name: new for name, (_, new) in diffs.items()})
-            return
-        changed.setdefault(record, set()).update(diffs)
-        self.report.updated(kind, label, self.where(line), diffs)
+    def record_changes(self, kind, record, diffs, changed: dict, line: int) -> None:
+        """A change to a stored record is an update. A record this file creates is written
+        once, with its final values, and reported as created with them."""
+        if not record.is_new:
+            changed.setdefault(record, set()).update(diffs)
+            self.report.updated(kind, record.label(), self.where(line), diffs)
 
     def plan_assignment(self, data, officer, line, star_no, title, unit_id, start_date, resign_date) -> None:
         if not (title or star_no or unit_id is not None or start_date or resign_date):
@@ -590,9 +603,7 @@ class RosterImport:
         assignment = AssignmentRecord(None, officer, job, star_no, unit_id, start_date, resign_date, is_new=True)
         data.add_assignment(assignment)
         self.new_assignments.append(assignment)
-        assignment.shown = {"job_title": job.title, "star_no": star_no, "unit_id": unit_id,
-                            "start_date": start_date, "resign_date": resign_date}
-        self.report.created("assignment", label_of(officer), self.where(line), assignment.shown)
+        self.report.created("assignment", assignment.label, self.where(line), assignment.values)
 
     def not_sure_job(self, data: DepartmentData, line: int) -> JobRecord:
         job = data.job(None)
@@ -611,10 +622,7 @@ class RosterImport:
                  for name, (old, new) in fills.items()}
         if not assignment.is_new:
             self.changed_assignments.setdefault(assignment, set()).update(fills)
-            self.report.updated("assignment", f"#{assignment.id} of {assignment.officer.label()}",
-                                self.where(line), shown)
-        else:
-            assignment.shown.update({name: new for name, (_, new) in shown.items()})
+            self.report.updated("assignment", assignment.label(), self.where(line), shown)
 
     def plan_salary(self, officer, line, amount, year, fiscal, overtime) -> None:
         if amount is None and year is None:
@@ -633,7 +641,6 @@ class RosterImport:
                 if not salary.is_new:
                     self.matched_salaries.add(salary)
                 return
-        label_year = f"FY{year}" if fiscal else str(year)
         if same_year:
             salary = same_year[0]
             diffs = {}
@@ -645,14 +652,43 @@ class RosterImport:
                 setattr(salary, name, new)
             if not salary.is_new:
                 self.matched_salaries.add(salary)
-            self.record_changes("salary", salary, diffs, self.changed_salaries,
-                                f"{label_year} of {officer.label()}", line)
+            self.record_changes("salary", salary, diffs, self.changed_salaries, line)
             return
         salary = SalaryRecord(None, officer, amount, overtime, year, fiscal, is_new=True)
         officer.salaries.append(salary)
         self.new_salaries.append(salary)
-        salary.shown = {"salary": amount, "overtime_pay": overtime}
-        self.report.created("salary", label_of(officer, label_year), self.where(line), salary.shown)
+        self.report.created("salary", salary.label, self.where(line), salary.values)
+
+    # -- the whole import ---------------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            self.check_columns()
+            self.parse_columns()
+            self.load_departments()
+            self.plan()
+            if self.dry_run or not self.report.has_changes:
+                db.session.rollback()
+                return
+            self.write()
+            db.session.commit()
+        except ImportFailed:
+            db.session.rollback()
+            raise
+        except SQLAlchemyError as exc:
+            db.session.rollback()
+            current_app.logger.exception("roster import of %s failed while writing", self.table.filename)
+            raise ImportFailed(f"could not be written, nothing was changed: {exc.__class__.__name__}: "
+                               f"{getattr(exc, 'orig', exc)}", file=self.table.filename) from exc
+        self.report.committed = True
+
+    def release(self) -> None:
+        """Unlink officers from their assignments and salaries so that, when the import is
+        dropped, reference counting frees it at once; the cycle collector would otherwise
+        walk every record when it resumes."""
+        for data in self.departments.values():
+            for officer in data.officers:
+                officer.assignments = officer.salaries = ()
 
     # -- writing ----------------------------------------------------------------------
 
@@ -742,22 +778,9 @@ def import_roster(source: Source, *, filename: str = "upload.csv", no_create: bo
                            user_id=_user_id(user), only_department_id=only_department_id,
                            progress=progress)
         try:
-            job.check_columns()
-            job.parse_columns()
-            job.load_departments()
-            job.plan()
-            if dry_run or not job.report.has_changes:
-                db.session.rollback()
-                return job.report
-            job.write()
-            db.session.commit()
-        except ImportFailed:
-            db.session.rollback()
-            raise
-        except SQLAlchemyError as exc:
-            db.session.rollback()
-            current_app.logger.exception("roster import of %s failed while writing", table.filename)
-            raise ImportFailed(f"could not be written, nothing was changed: {exc.__class__.__name__}: "
-                               f"{getattr(exc, 'orig', exc)}", file=table.filename) from exc
-    job.report.committed = True
-    return job.report
+            job.run()
+        finally:
+            report = job.report
+            job.release()
+            del job  # freed now, while the cycle collector is still paused
+    return report

@@ -136,5 +136,5 @@ def insert_officers(columns: tuple[str, ...], rows: list[tuple], ocd_ids: list[s
     # highest id before the insert (any other writer's rows there are simply not looked up).
     highest_before = db.session.execute(select(func.max(officers.id))).scalar() or 0
     insert_rows(Officer, columns, rows)
-    found = dict(iter(db.session.execute(select(officers.ocd_id, officers.id).where(officers.id > highest_before))))
+    found = dict(db.session.execute(select(officers.ocd_id, officers.id).where(officers.id > highest_before)).all())
     return [found[ocd_id] for ocd_id in ocd_ids]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Callable, Mapping, Union
+from typing import Mapping
 
 # Kinds in the order a report lists them: dependencies first.
 KINDS = ("job", "unit", "officer", "assignment", "salary", "location", "license_plate",
@@ -37,24 +37,22 @@ def show(value) -> str:
 class Change:
     kind: str
     action: str  # created | replaced | updated | skipped
-    # A callable label is called when the report is shown, so a record created by the
-    # import can be named by the id it was given.
-    label: Union[str, Callable[[], str]]
+    label: str
     where: str | None
     # created/replaced: field -> value; updated: field -> (old, new); skipped: {"reason": text}
     fields: Mapping
 
     def render(self) -> str:
-        label = self.label() if callable(self.label) else self.label
-        head = f"{_MARKS[self.action]} {self.kind.replace('_', ' ')} {label}"
+        fields = self.fields
+        head = f"{_MARKS[self.action]} {self.kind.replace('_', ' ')} {self.label}"
         if self.where:
             head += f" ({self.where})"
         if self.action == "updated":
-            body = "; ".join(f"{name} {show(old)} → {show(new)}" for name, (old, new) in self.fields.items())
+            body = "; ".join(f"{name} {show(old)} → {show(new)}" for name, (old, new) in fields.items())
         elif self.action == "skipped":
-            body = self.fields["reason"]
+            body = fields["reason"]
         else:
-            body = ", ".join(f"{name}={show(value)}" for name, value in self.fields.items()
+            body = ", ".join(f"{name}={show(value)}" for name, value in fields.items()
                              if value is not None and value != "")
         return f"{head}: {body}" if body else head
 
@@ -66,17 +64,29 @@ class ImportReport:
     def __init__(self, *, dry_run: bool = False):
         self.dry_run = dry_run
         self.committed = False
-        self.changes: list[Change] = []
         self.warnings: list[str] = []
         self._counts: dict[tuple[str, str], int] = {}  # (kind, action) -> count
+        # Kept as plain tuples and made into Change objects when asked for: a large import
+        # records hundreds of thousands and may never show them. A label or fields given as
+        # a callable is called then, so a record the import created is named by the id it
+        # was given and shown with its final values.
+        self._entries: list[tuple] = []
 
     def _add(self, kind: str, action: str, label, where: str | None, fields: Mapping) -> None:
         key = (kind, action)
         self._counts[key] = self._counts.get(key, 0) + 1
-        self.changes.append(Change(kind, action, label, where, fields))
+        self._entries.append((kind, action, label, where, fields))
+
+    @property
+    def changes(self) -> list[Change]:
+        return [Change(kind, action, label() if callable(label) else label, where,
+                       fields() if callable(fields) else fields)
+                for kind, action, label, where, fields in self._entries]
 
     def created(self, kind: str, label, where: str | None = None, values: Mapping | None = None) -> None:
-        self._add(kind, "created", label, where, values or {})
+        key = (kind, "created")  # _add inlined: called for every row of a large first import
+        self._counts[key] = self._counts.get(key, 0) + 1
+        self._entries.append((kind, "created", label, where, values or {}))
 
     def replaced(self, kind: str, label, where: str | None = None, values: Mapping | None = None) -> None:
         """An existing record deleted and created again with the same id (--force-create)."""
@@ -103,7 +113,8 @@ class ImportReport:
 
     @property
     def has_changes(self) -> bool:
-        return any(c.action in ("created", "replaced", "updated") for c in self.changes)
+        return any(number for (_, action), number in self._counts.items()
+                   if action in ("created", "replaced", "updated"))
 
     def _ordered_counts(self) -> list[tuple[str, Counter]]:
         per_kind: dict[str, Counter] = {}
