@@ -25,10 +25,14 @@ Finding the officer, within the row's department:
 * with ``update_by_name``, by first and last name alone; two officers of that name are an
   error.
 
-A blank cell never clears a stored value. Names, middle initial, suffix and gender are
-updated when they differ. The static fields (``unique_internal_identifier``, ``race``,
-``employment_date``, ``birth_year``) are filled in when empty (or a race of ``Not Sure``),
-but a different stored value is kept, with a warning, unless ``update_static_fields``.
+Values follow ``values.py``: dates ``yyyy-mm-dd`` or ``mm/dd/yyyy``; suffix, gender and race
+from their lists (gender ``Not Sure`` stores nothing). A blank cell never clears a stored
+value; a blank date is simply unknown (OpenOversight's guide asks for no blank dates in a
+present column, but an officer still serving has no resign date). Names, middle initial,
+suffix and gender are updated when they differ. The static fields
+(``unique_internal_identifier``, ``race``, ``employment_date``, ``birth_year``) are filled in
+when empty (or a race of ``Not Sure``), but a different stored value is kept, with a
+warning, unless ``update_static_fields``.
 
 A row's assignment (any of ``star_no, job_title, unit_id, start_date, resign_date``
 filled) is matched against the officer's assignments: blank cells match anything, stored
@@ -71,6 +75,7 @@ SALARY_FIELDS = ("salary", "salary_year", "salary_is_fiscal_year", "overtime_pay
 ROSTER_COLUMNS = ("department_id",) + OFFICER_FIELDS + ASSIGNMENT_FIELDS + SALARY_FIELDS
 ALIASES = {"star_date": "start_date"}
 REQUIRED_COLUMNS = ("department_id", "first_name", "last_name", "job_title")
+
 
 def column_parsers() -> dict:
     """Each roster column's parser (a blank cell is None before any parser sees it)."""
