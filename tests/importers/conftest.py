@@ -79,7 +79,9 @@ class WriteCounter:
 
 @pytest.fixture
 def count_writes(app_ctx):
-    """``with count_writes() as counter:`` records every statement sent to the database."""
+    """``with count_writes() as counter:`` records every statement sent through SQLAlchemy.
+    (New rows on PostgreSQL arrive by COPY, which it does not see: tests that need "nothing
+    written" compare a ``snapshot`` too.)"""
     @contextmanager
     def counting():
         counter = WriteCounter()
