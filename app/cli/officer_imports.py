@@ -49,13 +49,18 @@ def _progress_bar(items, length, label):
 
 
 def print_report(report, quiet: bool) -> None:
-    click.echo(report.summary_line() if quiet else report.render_text())
+    if not quiet:
+        click.echo(report.render_text())
+        return
+    for warning in report.warnings:  # e.g. a static field kept: worth seeing even when quiet
+        click.echo(f"warning: {warning}")
+    click.echo(report.summary_line())
 
 
 dry_run_option = click.option("--dry-run", is_flag=True,
                               help="Check the files and print every change, committing nothing.")
 quiet_option = click.option("-q", "--quiet", is_flag=True,
-                            help="Print only the one-line summary, not each change.")
+                            help="Print only warnings and the one-line summary, not each change.")
 
 
 @click.command("bulk-add-officers")
