@@ -147,3 +147,15 @@ def test_worker_runs_the_chain_scrape_pdf_documentcloud(replaying_app):
         assert len(documents) == bookings
         assert all(Path(d.path).is_file() and d.full_text and d.pages == 1 for d in documents)
         assert sorted(server.created_titles()) == sorted(d.title for d in documents)   # once each
+
+
+def test_scrape_lock_outlives_a_run_but_not_a_compressed_schedule(app):
+    from app.tasks.scrape import SCRAPE_TIME_LIMIT, scrape_lock_ttl
+
+    with app.app_context():
+        app.config["SCHEDULE_SPEEDUP"] = 1
+        assert scrape_lock_ttl() == SCRAPE_TIME_LIMIT       # real time: the hard time limit
+        app.config["SCHEDULE_SPEEDUP"] = 60
+        assert scrape_lock_ttl() == 60                      # one scheduled hour
+        app.config["SCHEDULE_SPEEDUP"] = 3600
+        assert scrape_lock_ttl() == 30                      # never below the floor
