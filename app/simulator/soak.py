@@ -133,13 +133,10 @@ def run_soak(app, settings: SoakSettings, *, progress=print) -> SoakReport:
     wall_start = time.time()
     start = datetime.fromtimestamp(wall_start, timezone.utc).replace(microsecond=0) \
         - timedelta(hours=settings.hours + 6)
-    templates = settings.templates
-    codes = (templates if settings.count is None
-             else [templates[i] if i < len(templates) else f"sim{i + 1:04d}" for i in range(settings.count)])
-    fault_config = default_faults(codes) if settings.faults is None else settings.faults
-    farm = Farm.build(start=start, seed=settings.seed, count=settings.count, templates=templates,
-                      size=settings.size, stay_hours=settings.stay_hours,
-                      faults=FaultPlan.from_mapping(fault_config, start=start, seed=settings.seed))
+    farm = Farm.build(start=start, seed=settings.seed, count=settings.count, templates=settings.templates,
+                      size=settings.size, stay_hours=settings.stay_hours)
+    fault_config = default_faults(list(farm.jails)) if settings.faults is None else settings.faults
+    farm.faults = FaultPlan.from_mapping(fault_config, start=start, seed=settings.seed)
     clock = SimClock(start, speed=settings.speed, wall_origin=wall_start)
     server = SimulatorServer(farm, clock).start()
     declarations = write_declarations(server.declarations(), work / "simulated_jails.json")
