@@ -225,9 +225,11 @@ class SimulatorServer:
                 return Response(404, b"")
             try:
                 at = datetime.fromisoformat(params["at"]) if "at" in params else self.clock.now()
-                keys = sorted(self.farm.custody_keys(code, at))
             except ValueError as exc:
                 return Response(400, str(exc).encode(), "text/plain")
+            if at.tzinfo is None:
+                return Response(400, b"'at' needs a UTC offset", "text/plain")
+            keys = sorted(self.farm.custody_keys(code, at))
             return Response(200, json.dumps({"jail": code, "at": at.isoformat(), "in_custody": keys}).encode(),
                             "application/json")
         return Response(404, b"")

@@ -52,6 +52,7 @@ def test_status_and_ground_truth_over_http(simulate):
     assert truth["in_custody"] == sorted(server.farm.custody_keys("acdc", later))
     assert requests.get(server.base_url + "/_sim/truth/nosuch").status_code == 404
     assert requests.get(server.base_url + "/_sim/truth/acdc?at=yesterday").status_code == 400
+    assert requests.get(server.base_url + "/_sim/truth/acdc?at=2019-11-05T10:00:00").status_code == 400
 
 
 def test_an_accelerated_clock_moves_the_sites(shared_dir):
