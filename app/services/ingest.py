@@ -360,18 +360,21 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
     seen_ids = [known[key].id for key in (roster | set(records)) if key in known]
     read_ids = [known[key].id for key, record in records.items()
                 if key in known and record.detail_complete]
+    # A release recorded as of a later moment than this read (an overlapping run, or a
+    # replay of an older recording) is newer news than this roster; it stands.
     back_ids = [known[key].id for key in roster
-                if key in known and known[key].released_at is not None]
+                if key in known and known[key].released_at is not None and known[key].released_at <= now]
     if seen_ids:
         back = in_list(Booking.id, back_ids)
+        # typed, so the value is stored as UTC like any other (CASE hides the column)
+        typed_now = literal(now, Booking.last_verified.type)
         db.session.execute(
             update(Booking)
             .where(in_list(Booking.id, seen_ids))
             .values(
-                last_verified=now,
-                # typed, so the value is stored as UTC like any other (CASE hides the column)
-                detail_fetched_at=case((in_list(Booking.id, read_ids),
-                                        literal(now, Booking.detail_fetched_at.type)),
+                # never back in time: an overlapping run as of a later moment may have been first
+                last_verified=case((Booking.last_verified < typed_now, typed_now), else_=Booking.last_verified),
+                detail_fetched_at=case((in_list(Booking.id, read_ids), typed_now),
                                        else_=Booking.detail_fetched_at),
                 released_at=case((back, None), else_=Booking.released_at),
                 released_on=case((back, None), else_=Booking.released_on),
@@ -394,15 +397,16 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
     if counts.release_check is ReleaseCheck.INFERRED:
         gone = [known[key].id for key in in_custody - roster - set(read.releases)]
         if gone:
-            db.session.execute(
+            # Somebody a run as of a later moment has seen (an overlapping run, or a replay
+            # of an older recording) was there after this roster was read: not released.
+            counts.released += db.session.execute(
                 update(Booking)
-                .where(in_list(Booking.id, gone))
+                .where(in_list(Booking.id, gone), Booking.last_verified <= now)
                 .values(released_at=now, released_on=now.astimezone(tz).date(),
                         release_precision="datetime", release_published=False,
                         released_by_run_id=run_id)
                 .execution_options(synchronize_session=False)
-            )
-        counts.released += len(gone)
+            ).rowcount
 
     counts.agencies_queued = agencies.flush_queue(now)
     return counts

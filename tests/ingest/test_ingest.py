@@ -11,7 +11,7 @@ from app.models import Agency, AgencyAlias, Booking, BookingVersion, Charge
 from app.scrapers.records import ChargeRecord
 from app.services.ingest import ReleaseCheck, ingest
 
-from .conftest import HOUR, T0, count_writes, finish_run, record, roster, start_run
+from .conftest import HOUR, T0, count_writes, finish_run, held_keys, record, roster, start_run
 
 
 def run_once(jail, result, now):
@@ -342,3 +342,18 @@ def test_a_slot_page_moves_its_booking_with_the_slot(jail):
     got = booking("A1")
     assert (got.link, got.img_src) == ("https://jail.example/ICUD0001.HTM",
                                        "https://jail.example/ICUP0001.jpg")
+
+
+def test_a_read_older_than_what_is_stored_releases_nobody_seen_since(jail):
+    # Two runs overlap: the later one (as of T0 + 2 h) saves first and finds C3 newly booked
+    # and B2 gone; then the earlier one (as of T0 + 1 h) saves a roster read before either
+    # happened. Its roster must neither release C3 nor bring B2 back.
+    run_once(jail, roster(record("A1"), record("B2")), T0)
+    run_once(jail, roster(record("A1"), record("C3")), T0 + 2 * HOUR)
+    _, counts = run_once(jail, roster(record("A1"), record("B2")), T0 + HOUR)
+
+    assert counts.released == 0 and counts.returned == 0
+    db.session.expire_all()
+    assert held_keys(jail) == {"A1", "C3"}
+    assert booking("B2").released_at == T0 + 2 * HOUR
+    assert booking("A1").last_verified == T0 + 2 * HOUR       # never moved back in time

@@ -2,10 +2,14 @@
 export's weak points - reused slot URLs, missing slots, rows without links."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from app.scrapers.fetch import CassetteFetcher
+from app.scrapers.jails import get
+from app.scrapers.platforms import get_scraper
 from tests.scrapers.support import (
     OWN_CASSETTES, amount, basic, by_key, check_icurrent_moment, expected_rows, on_roster, replay,
 )
@@ -91,7 +95,8 @@ def test_a_steady_state_run_reads_only_new_sheets(basic_runs):
     known = {record.bk: key for key, record in on_roster(basic_runs["t0"]).items()}
     result = replay(CODE, basic(CODE, "t1"), known_keys=known, skip_detail=lambda bk: bk in known)
     assert result.complete and result.errors == []
-    assert result.requests_sent == 2                      # the roster and Moffett's new sheet
+    # The roster, Moffett's new sheet, and the roster again: somebody left.
+    assert result.requests_sent == 3
     full = [r for r in result.records if r.detail_complete]
     assert [r.booking_key for r in full] == ["BK0000012960 - 001"]
     assert {r.booking_key for r in result.records} == set(on_roster(basic_runs["t1"]))
@@ -99,3 +104,27 @@ def test_a_steady_state_run_reads_only_new_sheets(basic_runs):
     for record in result.records:
         full = on_roster(basic_runs["t1"])[record.booking_key]
         assert (record.link, record.img_src) == (full.link, full.img_src)
+
+
+class SlotsMovedOn(CassetteFetcher):
+    """t1 as recorded, except that slot 1's sheet is slot 2's: the roster changed between
+    the list and the sheets, and slot 1 now shows the person listed second."""
+
+    def _exchange(self, method, url, data):
+        if not url.endswith("ICUD0001.HTM"):
+            return super()._exchange(method, url, data)
+        return replace(super()._exchange(method, url.replace("ICUD0001", "ICUD0002"), data), url=url)
+
+
+def test_a_slot_showing_somebody_else_keeps_the_listed_person_in_custody(basic_runs):
+    known = {record.bk: key for key, record in on_roster(basic_runs["t0"]).items()}
+    listed_first = "BK0000011872 - 002"      # on ICUD0001 at t0 and t1
+    assert listed_first in known.values()
+    site = SlotsMovedOn(basic(CODE, "t1"))
+    result = get_scraper(get(CODE)).scrape(site, now=site.captured_at, known_keys=known)
+    # Read as slot 1's, the sheet would have pushed its own person out of this read, and
+    # ingest would have released them.
+    assert listed_first in result.roster_keys and result.complete
+    assert not by_key(result)[listed_first].detail_complete
+    assert any("ICUD0001.HTM: intake_number: the slot now shows BK0000012921 - 001, not BK0000011872" in line
+               for line in result.errors)

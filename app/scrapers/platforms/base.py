@@ -172,6 +172,15 @@ class RosterRead:
         return result
 
 
+def unique_rows(rows: list[RosterRow]) -> list[RosterRow]:
+    """A person linked twice, or seen on two pages as the roster shifted, is one row; rows
+    showing no identifier at all are each their own."""
+    unique: dict[str, RosterRow] = {}
+    for number, row in enumerate(rows):
+        unique.setdefault(row.list_id or f"#{number}", row)
+    return list(unique.values())
+
+
 def _split_reason(message: str) -> tuple[str, str]:
     field, _, reason = message.partition(": ")
     return (field, reason) if reason else ("record", message)
@@ -186,6 +195,9 @@ class Scraper:
     # True when the booking key is that identifier itself, so a row is keyed without its page.
     key_is_list_id = True
     default_options: dict = {}
+    # How many times the roster pages may be read in one run while waiting for them to hold
+    # still (see _look_again).
+    ROSTER_READS = 3
 
     def __init__(self, jail: JailDeclaration):
         self.jail = jail
@@ -214,12 +226,7 @@ class Scraper:
             read.roster_intact = False
             read.error(self.jail.docket_url, "roster", f"unreadable: {_describe(exc)}")
             rows = []
-        unique: dict[str, RosterRow] = {}
-        for number, row in enumerate(rows):
-            # A person linked twice, or seen on two pages as the roster shifted, is one row;
-            # rows showing no identifier at all are each their own.
-            unique.setdefault(row.list_id or f"#{number}", row)
-        rows = list(unique.values())
+        rows = unique_rows(rows)
         for row in rows:
             self._read_person(read, row, skip_detail)
         if known_keys and read.is_complete(rows):
@@ -227,8 +234,62 @@ class Scraper:
             on_roster = {row.list_id for row in rows}
             missing = [list_id for list_id in known_keys if list_id not in on_roster]
             if missing:
+                missing = self._look_again(read, rows, missing)
+            if missing:
                 self.read_releases(read, missing)
         return read.finish(rows, counters)
+
+    def _look_again(self, read: RosterRead, rows: list[RosterRow], missing: list[str]) -> list[str]:
+        """Who of ``missing`` (known, not on the roster just read) has really left.
+
+        A roster that changes while its pages are read can hide people: when somebody on a
+        page already read leaves, everyone after them moves up a place, and whoever moves
+        onto that page is on no page at all. Such a person is still held and must not be
+        released. A read cannot have hidden anybody if everyone it showed is still on the
+        roster when it is read again: a hiding needs somebody it showed to have left. So the
+        roster pages (not the sheets) are read again until one read is confirmed by the
+        next; the bookings missing from every read are the ones gone. A roster that never
+        holds still for ``ROSTER_READS`` reads, or a read that fails, releases nobody.
+        """
+        wanted = set(missing)
+        previous = {row.list_id for row in rows if row.list_id}
+        shown = set(previous)
+        for _ in range(1, self.ROSTER_READS):
+            again = self._read_roster_again(read)
+            if again is None:
+                return []
+            for row in again:
+                if row.list_id in wanted and row.list_id not in shown:
+                    read.keep_roster_only(row, self.key_for_list_id(row.list_id, read.known_keys))
+            current = {row.list_id for row in again if row.list_id}
+            shown |= current
+            if previous <= current:
+                return [list_id for list_id in missing if list_id not in shown]
+            previous = current
+        read.roster_intact = False
+        read.error(self.jail.docket_url, "roster",
+                   f"changed during each of {self.ROSTER_READS} reads; nobody released")
+        return []
+
+    def _read_roster_again(self, read: RosterRead) -> list[RosterRow] | None:
+        """One more read of the roster pages, checked on its own (None if it went wrong,
+        which also marks the run's roster read incomplete)."""
+        first_declared, read.result.declared_count = read.result.declared_count, None
+        try:
+            rows = unique_rows(self.read_roster(read))
+        except Exception as exc:  # noqa: BLE001 - reported, and the run counts as incomplete
+            read.roster_intact = False
+            read.error(self.jail.docket_url, "roster", f"unreadable when read again: {_describe(exc)}")
+            rows = []
+        declared, read.result.declared_count = read.result.declared_count, first_declared
+        if read.roster_intact and rows and declared is not None and declared != len(rows):
+            read.roster_intact = False
+            read.error(self.jail.docket_url, "roster",
+                       f"read again, the site declares {declared} bookings but {len(rows)} rows were read")
+        if not read.roster_intact or not rows:
+            read.roster_intact = False
+            return None
+        return rows
 
     def key_for_list_id(self, list_id: str, known_keys: Mapping[str, str] | None = None) -> str | None:
         """The booking key of a roster row whose page is not read, or None if unknown."""

@@ -83,6 +83,12 @@ class ICurrentScraper(Scraper):
         intake_number = labels.value("INTAKE #")
         if not intake_number:
             raise RecordRejected("intake_number: the sheet has no INTAKE #")
+        if row.list_id and intake_number.partition(" ")[0] != row.list_id:
+            # The slot went to somebody else after the roster was read. Taking this sheet for
+            # the row would drop the row's own person from the read, and ingest would then
+            # release them; the row stays on the roster under its known key instead.
+            raise RecordRejected(f"intake_number: the slot now shows {intake_number}, not {row.list_id}"
+                                 " (the roster changed while it was read)")
         charges = self._charges(document)
         charge_1 = charges[0].description if charges else row.record.charge_1
         statute, title = split_statute(charge_1)
