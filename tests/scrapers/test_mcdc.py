@@ -107,12 +107,18 @@ def test_a_steady_state_run_reads_only_new_sheets(basic_runs):
 
 
 class SlotsMovedOn(CassetteFetcher):
-    """t1 as recorded, except that slot 1's sheet is slot 2's: the roster changed between
-    the list and the sheets, and slot 1 now shows the person listed second."""
+    """t1 as recorded, except that slot 1's sheet is slot 2's when it is first asked for:
+    the roster changed between the list and the sheets, and slot 1 showed the person listed
+    second for a while."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.moved_on = True
 
     def _exchange(self, method, url, data):
-        if not url.endswith("ICUD0001.HTM"):
+        if not url.endswith("ICUD0001.HTM") or not self.moved_on:
             return super()._exchange(method, url, data)
+        self.moved_on = False
         return replace(super()._exchange(method, url.replace("ICUD0001", "ICUD0002"), data), url=url)
 
 
@@ -128,3 +134,13 @@ def test_a_slot_showing_somebody_else_keeps_the_listed_person_in_custody(basic_r
     assert not by_key(result)[listed_first].detail_complete
     assert any("ICUD0001.HTM: intake_number: the slot now shows BK0000012921 - 001, not BK0000011872" in line
                for line in result.errors)
+
+
+def test_a_new_person_whose_slot_had_moved_on_is_read_from_the_fresher_roster(basic_runs):
+    listed_first = "BK0000011872 - 002"
+    known = {record.bk: key for key, record in on_roster(basic_runs["t0"]).items() if key != listed_first}
+    site = SlotsMovedOn(basic(CODE, "t1"))
+    result = get_scraper(get(CODE)).scrape(site, now=site.captured_at, known_keys=known)
+    # Somebody left, so the roster was read again, and slot 1's sheet with it.
+    assert result.complete and listed_first in result.roster_keys
+    assert by_key(result)[listed_first].detail_complete

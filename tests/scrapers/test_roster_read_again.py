@@ -87,3 +87,11 @@ def test_a_second_read_that_fails_releases_nobody():
     result, _ = scrape(site)
     assert not result.complete and site.roster_reads == 2
     assert any("roster page" in line and "503" in line for line in result.errors)
+
+
+def test_somebody_new_the_first_read_hid_has_their_sheet_read_on_the_second():
+    site = ShiftingRoster([{"612877"}])
+    result, known = scrape(site)
+    assert "612877" not in known
+    assert "612877" in result.roster_keys and result.complete
+    assert next(r for r in result.records if r.booking_key == "612877").detail_complete

@@ -67,6 +67,7 @@ class RosterRead:
         self.result = ScrapeResult()
         self.roster_intact = True          # every roster page fetched and understood
         self.unresolved_rows = 0           # rows left without a booking key
+        self.unkeyed: set[str] = set()     # ... by their list ids, for another try (see Scraper._look_again)
         self._kept: dict[str, BookingRecord] = {}
         self._released: dict[str, BookingRecord] = {}
 
@@ -128,6 +129,8 @@ class RosterRead:
         the booking in view without changing what is known about it."""
         if not key or row is None:
             self.unresolved_rows += 1
+            if row is not None and row.list_id:
+                self.unkeyed.add(row.list_id)
             return
         shown = row.record
         self._kept.setdefault(key, BookingRecord(
@@ -234,12 +237,13 @@ class Scraper:
             on_roster = {row.list_id for row in rows}
             missing = [list_id for list_id in known_keys if list_id not in on_roster]
             if missing:
-                missing = self._look_again(read, rows, missing)
+                missing = self._look_again(read, rows, missing, skip_detail)
             if missing:
                 self.read_releases(read, missing)
         return read.finish(rows, counters)
 
-    def _look_again(self, read: RosterRead, rows: list[RosterRow], missing: list[str]) -> list[str]:
+    def _look_again(self, read: RosterRead, rows: list[RosterRow], missing: list[str],
+                    skip_detail: Callable[[str], bool] | None) -> list[str]:
         """Who of ``missing`` (known, not on the roster just read) has really left.
 
         A roster that changes while its pages are read can hide people: when somebody on a
@@ -250,6 +254,10 @@ class Scraper:
         roster pages (not the sheets) are read again until one read is confirmed by the
         next; the bookings missing from every read are the ones gone. A roster that never
         holds still for ``ROSTER_READS`` reads, or a read that fails, releases nobody.
+
+        New people a later read shows (hidden from the first, or just booked), and rows whose
+        sheet could not be tied to them the first time (a slot that had moved on), have their
+        sheets read from the fresher roster.
         """
         wanted = set(missing)
         previous = {row.list_id for row in rows if row.list_id}
@@ -259,8 +267,13 @@ class Scraper:
             if again is None:
                 return []
             for row in again:
-                if row.list_id in wanted and row.list_id not in shown:
+                if not row.list_id or (row.list_id in shown and row.list_id not in read.unkeyed):
+                    continue
+                if row.list_id in wanted:
                     read.keep_roster_only(row, self.key_for_list_id(row.list_id, read.known_keys))
+                else:
+                    read.unkeyed.discard(row.list_id)
+                    self._read_person(read, row, skip_detail)
             current = {row.list_id for row in again if row.list_id}
             shown |= current
             if previous <= current:
