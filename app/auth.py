@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, Length
 from .extensions import db, login_manager
 from .models import LoginThrottle, User
 from .models.types import utcnow
+from .services.locks import namespaced
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -124,21 +125,20 @@ class DatabaseThrottle:
 class RedisThrottle:
     """The same counters as keys that expire with their window."""
 
-    PREFIX = "oversight:login-failures:"
-
     def __init__(self, client, window: timedelta):
         self.client = client
         self.window = window
+        self.prefix = namespaced("login-failures:")
 
     def failures(self, key: str) -> tuple[int, float]:
         pipe = self.client.pipeline()
-        pipe.get(self.PREFIX + key)
-        pipe.pttl(self.PREFIX + key)
+        pipe.get(self.prefix + key)
+        pipe.pttl(self.prefix + key)
         count, ttl_ms = pipe.execute()
         return int(count or 0), max(ttl_ms or 0, 0) / 1000
 
     def record_failure(self, key: str) -> None:
-        name = self.PREFIX + key
+        name = self.prefix + key
         pipe = self.client.pipeline()
         pipe.incr(name)
         # NX: the window starts at the first failure and is not pushed back by later ones.
@@ -146,7 +146,7 @@ class RedisThrottle:
         pipe.execute()
 
     def clear(self, key: str) -> None:
-        self.client.delete(self.PREFIX + key)
+        self.client.delete(self.prefix + key)
 
 
 def login_throttle():

@@ -48,15 +48,16 @@ def try_lock(name: str, *, ttl: int, token: str) -> Lock | None:
     """Take the lock ``name`` for ``ttl`` seconds, or return None if someone else holds it."""
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
-        return _redis_lock(_redis(redis_url), _namespaced(name), ttl, token)
+        return _redis_lock(_redis(redis_url), namespaced(f"lock:{name}"), ttl, token)
     return _lease_lock(name, ttl, token)
 
 
-def _namespaced(name: str) -> str:
-    # Locks guard rows of one database; two installations sharing a Redis server (or two
-    # test runs) must not block each other.
+def namespaced(name: str) -> str:
+    """A Redis key of this installation's. Keys speak for one database (locks guard its
+    rows, login counters its users); two installations sharing a Redis server, or two test
+    runs, must not see each other's."""
     database = current_app.config["SQLALCHEMY_DATABASE_URI"].encode()
-    return f"oversight:{hashlib.sha1(database).hexdigest()[:12]}:lock:{name}"
+    return f"oversight:{hashlib.sha1(database).hexdigest()[:12]}:{name}"
 
 
 @lru_cache(maxsize=4)

@@ -10,6 +10,7 @@ from app import create_app
 from app.extensions import db
 from app.models import LoginThrottle, User
 from app.models.types import utcnow
+from app.services.locks import namespaced
 from tests.admin.conftest import PASSWORD, sign_in
 from tests.conftest import TEST_REDIS_URL
 
@@ -72,7 +73,9 @@ def test_with_redis_configured_the_counts_live_in_redis(world, app):
     client = app.test_client()
     login = "north_ac"
     server = redis.Redis.from_url(TEST_REDIS_URL)
-    key = f"oversight:login-failures:account:{login}"
+    with app.app_context():
+        prefix = namespaced("login-failures:")
+    key = f"{prefix}account:{login}"
     server.delete(key)
     try:
         _lock_out(client, login, attempts=3)
@@ -84,7 +87,7 @@ def test_with_redis_configured_the_counts_live_in_redis(world, app):
         server.delete(key)
         assert _attempt(client, login, PASSWORD).status_code in (302, 303)
     finally:
-        server.delete(key, "oversight:login-failures:address:127.0.0.1")
+        server.delete(key, f"{prefix}address:127.0.0.1")
         server.close()
 
 
