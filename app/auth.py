@@ -32,9 +32,6 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
 
-DEFAULT_MAX_FAILURES_PER_ACCOUNT = 5
-DEFAULT_MAX_FAILURES_PER_ADDRESS = 20
-DEFAULT_FAILURE_WINDOW_SECONDS = 15 * 60
 
 
 @bp.record_once
@@ -151,8 +148,7 @@ class RedisThrottle:
 
 def login_throttle():
     app = current_app._get_current_object()
-    window = timedelta(seconds=app.config.get("LOGIN_FAILURE_WINDOW_SECONDS",
-                                              DEFAULT_FAILURE_WINDOW_SECONDS))
+    window = timedelta(seconds=app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
     redis_url = app.config.get("REDIS_URL")
     if not redis_url:
         return DatabaseThrottle(window)
@@ -168,9 +164,9 @@ def _throttle_keys(login: str) -> list[tuple[str, int]]:
     config = current_app.config
     return [
         (f"account:{login.strip().lower()}",
-         config.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", DEFAULT_MAX_FAILURES_PER_ACCOUNT)),
+         config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]),
         (f"address:{request.remote_addr or 'unknown'}",
-         config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", DEFAULT_MAX_FAILURES_PER_ADDRESS)),
+         config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
     ]
 
 

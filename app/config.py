@@ -36,14 +36,17 @@ def _bool(environ, name, default=False):
     raise ConfigError(f"{name}={raw!r} is not a boolean (use true or false)")
 
 
-def _int(environ, name, default):
+def _int(environ, name, default, *, minimum=None):
     raw = _env(environ, name)
     if raw is None:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum}")
+    return value
 
 
 def _database_url(environ, instance_path: Path) -> str:
@@ -142,6 +145,10 @@ def load_settings(instance_path: str | os.PathLike, environ=None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", env_name == "production"),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Failed sign-ins allowed per account and per address within the window, then 429.
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int(environ, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, minimum=1),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": _int(environ, "LOGIN_MAX_FAILURES_PER_ADDRESS", 20, minimum=1),
+        "LOGIN_FAILURE_WINDOW_SECONDS": _int(environ, "LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1),
         "CELERY": {
             "broker_url": broker_url,
             "result_backend": None,

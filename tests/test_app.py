@@ -42,10 +42,23 @@ def test_postgres_urls_use_psycopg(tmp_path):
     ("SECRET_KEY", "short"),
     ("DOCUMENTCLOUD_ACCESS", "everyone"),
     ("SCRAPE_TIMEOUT", "soon"),
+    ("LOGIN_MAX_FAILURES_PER_ACCOUNT", "0"),
+    ("LOGIN_FAILURE_WINDOW_SECONDS", "a while"),
 ])
 def test_bad_settings_name_themselves(tmp_path, name, value):
     with pytest.raises(ConfigError, match=name):
         load_settings(tmp_path, environ={name: value})
+
+
+def test_sign_in_limits_come_from_the_environment(tmp_path):
+    settings = load_settings(tmp_path, environ={"LOGIN_MAX_FAILURES_PER_ACCOUNT": "3",
+                                                "LOGIN_MAX_FAILURES_PER_ADDRESS": "50",
+                                                "LOGIN_FAILURE_WINDOW_SECONDS": "600"})
+    assert (settings["LOGIN_MAX_FAILURES_PER_ACCOUNT"], settings["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            settings["LOGIN_FAILURE_WINDOW_SECONDS"]) == (3, 50, 600)
+    defaults = load_settings(tmp_path, environ={})
+    assert (defaults["LOGIN_MAX_FAILURES_PER_ACCOUNT"], defaults["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            defaults["LOGIN_FAILURE_WINDOW_SECONDS"]) == (5, 20, 900)
 
 
 def _clean_env(tmp_path, **extra):
