@@ -174,6 +174,10 @@ class Booking(db.Model):
     bond_written = mapped_column(Money)
     bond_cash = mapped_column(Money)
     fine_amount = mapped_column(Money)
+    # Where the docket shows them: the housing unit (Hinds), and whether bond may be posted
+    # (Jackson prints "Bondable"; its other bookings are stored as False).
+    location: Mapped[str | None] = mapped_column(String(200))
+    bondable: Mapped[bool | None] = mapped_column(Boolean)
 
     initial_scrape = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     last_verified = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)

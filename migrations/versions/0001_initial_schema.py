@@ -267,6 +267,8 @@ def upgrade():
     sa.Column('bond_written', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('bond_cash', sa.Numeric(precision=12, scale=2), nullable=True),
     sa.Column('fine_amount', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('location', sa.String(length=200), nullable=True),
+    sa.Column('bondable', sa.Boolean(), nullable=True),
     sa.Column('initial_scrape', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_verified', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_changed_at', sa.DateTime(timezone=True), nullable=False),

@@ -45,7 +45,7 @@ def jails(app, world):
                        agency_id=sheriff.id, booked_on=date(2024, 2, 28),
                        booked_at=T0 - timedelta(days=2), booking_date_precision="datetime",
                        initial_scrape=T0 - timedelta(days=2), last_verified=T0, last_changed_at=T0,
-                       charge_1="SHOPLIFTING")
+                       charge_1="SHOPLIFTING", location="C POD", bondable=True)
         released = Booking(jail_id=madison.id, booking_key="2024-000102", first_name="John",
                            last_name="Roe", sex="M", race="W", agency_raw="RIDGELAND P.D.",
                            booked_on=date(2024, 2, 20), released_at=T0 - timedelta(days=1),
@@ -136,7 +136,8 @@ def test_bookings_export(as_admin, jails):
 def test_booking_page_shows_charges_versions_diff_and_documents(as_admin, jails):
     page = as_admin.get(f"/admin/booking/details/?id={jails.held}").get_data(as_text=True)
     for text in ("RESISTING ARREST", "97-23-93", "Intake-sheet versions (2)",
-                 "https://www.documentcloud.org/documents/123-doe", "in custody", "MadisonCntySD"):
+                 "https://www.documentcloud.org/documents/123-doe", "in custody", "MadisonCntySD",
+                 "C POD", "bondable"):
         assert text in page, text
     assert 'class="diff_add"' in page or "diff_add" in page  # the added charge line is marked
     pdf = as_admin.get(f"/admin/booking/document/{jails.held}")

@@ -63,6 +63,10 @@ def check_people(jail, expected_rows, story):
             assert (got or "").upper() == (want or "").upper(), (key, part, got, want)
         if "agency" in row:
             assert booking.agency_raw == row["agency"], key
+        if "location" in row:                       # Hinds' housing unit
+            assert booking.location == (row["location"] or None), key
+        if "Bondable" in row:                       # Jackson's "Bondable" line
+            assert booking.bondable is (row["Bondable"] == "yes"), key
 
 
 @pytest.mark.parametrize("code", sorted(STORIES))
