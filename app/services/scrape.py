@@ -86,17 +86,18 @@ def _jail_and_scraper(jail_code: str):
     return jail, get_scraper(declaration)
 
 
-def _known_in_custody(jail: Jail, list_id_field: str) -> dict[str, tuple[str, datetime | None]]:
-    """list id -> (booking key, when its sheet was last read), for everyone in custody."""
+def _known_in_custody(jail: Jail, list_id_field: str) -> dict[str, tuple[str, datetime | None, datetime | None]]:
+    """list id -> (booking key, when its sheet was last read, booking time), for everyone
+    in custody."""
     list_id = getattr(Booking, list_id_field)
     rows = db.session.execute(
-        select(list_id, Booking.booking_key, Booking.detail_fetched_at)
+        select(list_id, Booking.booking_key, Booking.detail_fetched_at, Booking.booked_at)
         .where(Booking.jail_id == jail.id, Booking.in_custody, list_id.is_not(None))
     )
-    return {row[0]: (row[1], row[2]) for row in rows}
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
-def detail_skipper(budget: int | None, known: dict[str, tuple[str, datetime | None]]):
+def detail_skipper(budget: int | None, known: dict[str, tuple[str, datetime | None, datetime | None]]):
     """``skip_detail`` for a run: with a refresh budget, only that many known bookings have
     their sheet re-read - those read longest ago (or never; ties by list id) - and the rest
     are taken from the roster row. A chosen booking that has left the roster leaves its turn
@@ -188,7 +189,8 @@ def run_scrape(jail_code: str, *, replay_dir: str | Path | None = None, now: dat
     try:
         result = scraper.scrape(fetcher, now=now,
                                 skip_detail=detail_skipper(jail.detail_refresh_budget, known),
-                                known_keys={list_id: key for list_id, (key, _) in known.items()})
+                                known_keys={list_id: key for list_id, (key, _, _) in known.items()},
+                                known_booked={list_id: booked for list_id, (_, _, booked) in known.items()})
     except Exception as exc:  # noqa: BLE001 - a broken site or parser fails the run, not the caller
         log.exception("scrape of %s crashed", jail.code)
         fatal = f"scrape crashed: {type(exc).__name__}: {exc}"

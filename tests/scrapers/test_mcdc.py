@@ -3,7 +3,7 @@ export's weak points - reused slot URLs, missing slots, rows without links."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -144,3 +144,19 @@ def test_a_new_person_whose_slot_had_moved_on_is_read_from_the_fresher_roster(ba
     # Somebody left, so the roster was read again, and slot 1's sheet with it.
     assert result.complete and listed_first in result.roster_keys
     assert by_key(result)[listed_first].detail_complete
+
+
+def test_a_rebooking_under_a_known_bk_is_read_whatever_the_refresh_budget_says(basic_runs):
+    held = on_roster(basic_runs["t0"])
+    known = {record.bk: key for key, record in held.items()}
+    booked = {record.bk: record.booked_at for record in held.values()}
+    skip_all = dict(skip_detail=lambda bk: True, known_keys=known)
+    # The rows show the same intake times as the sheets: nothing known is read again.
+    steady = replay(CODE, basic(CODE, "t1"), known_booked=booked, **skip_all)
+    assert steady.requests_sent == 3 and [r.booking_key for r in steady.records if r.detail_complete] == [
+        "BK0000012960 - 001"]
+    # Stored as booked a month earlier: the row's time says this is a new booking of that bk.
+    earlier = dict(booked, BK0000011872=booked["BK0000011872"] - timedelta(days=30))
+    rebooked = replay(CODE, basic(CODE, "t1"), known_booked=earlier, **skip_all)
+    assert rebooked.requests_sent == 4
+    assert by_key(rebooked)["BK0000011872 - 002"].detail_complete

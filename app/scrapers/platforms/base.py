@@ -59,11 +59,12 @@ class RosterRead:
     """The state of one scrape: what was read, what failed, what it all adds up to."""
 
     def __init__(self, scraper: Scraper, fetcher: Fetcher, now: datetime,
-                 known_keys: Mapping[str, str] | None):
+                 known_keys: Mapping[str, str] | None, known_booked: Mapping[str, datetime] | None = None):
         self.scraper = scraper
         self.fetcher = fetcher
         self.now = now
         self.known_keys = known_keys
+        self.known_booked = known_booked or {}
         self.result = ScrapeResult()
         self.roster_intact = True          # every roster page fetched and understood
         self.unresolved_rows = 0           # rows left without a booking key
@@ -109,6 +110,14 @@ class RosterRead:
             self.error(where, "declared count", f"changed from {declared} to {count} during the read")
 
     # ---- people ----------------------------------------------------------------------
+    def rebooked(self, row: RosterRow) -> bool:
+        """The row shows another booking time than the known booking under its list id: the
+        same person booked again (a Madison bk outlives its bookings), whose new sheet must
+        be read even when the known one's turn to be re-read has not come."""
+        stored = self.known_booked.get(row.list_id)
+        shown = row.record.booked_at
+        return stored is not None and shown is not None and shown != stored
+
     def keep(self, record: BookingRecord, where: str, fallback_key: str | None = None,
              row: RosterRow | None = None) -> None:
         """Validate a record read from the roster; a rejected one falls back to a
@@ -210,7 +219,8 @@ class Scraper:
     # ---- the entry point -------------------------------------------------------------
     def scrape(self, fetcher: Fetcher, *, now: datetime,
                skip_detail: Callable[[str], bool] | None = None,
-               known_keys: Mapping[str, str] | None = None) -> ScrapeResult:
+               known_keys: Mapping[str, str] | None = None,
+               known_booked: Mapping[str, datetime] | None = None) -> ScrapeResult:
         """Read the whole docket once.
 
         ``known_keys`` maps the list id (``list_id_field``) of every booking the caller holds
@@ -218,10 +228,12 @@ class Scraper:
         taken from the roster alone (``detail_complete=False``) when its key is known. With
         ``known_keys``, sites that keep a released person's page (the roster.php template)
         are asked about bookings that left the roster, to read the release date they publish.
+        ``known_booked`` gives those bookings' booking times: a row showing another is read
+        in full (see RosterRead.rebooked).
         """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        read = RosterRead(self, fetcher, now, known_keys)
+        read = RosterRead(self, fetcher, now, known_keys, known_booked)
         counters = (fetcher.requests_sent, fetcher.pages_fetched)
         try:
             rows = self.read_roster(read)
@@ -331,7 +343,7 @@ class Scraper:
         if not row.needs_detail:
             read.keep(row.record, row.source_url, key, row)
             return
-        if key and skip_detail is not None and skip_detail(row.list_id):
+        if key and skip_detail is not None and skip_detail(row.list_id) and not read.rebooked(row):
             read.keep_roster_only(row, key)
             return
         if row.detail_url is None:

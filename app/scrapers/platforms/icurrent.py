@@ -73,9 +73,22 @@ class ICurrentScraper(Scraper):
                 list_id=bk, source_url=page.url, detail_url=detail_url,
                 record=BookingRecord(booking_key="", bk=bk, link=detail_url, link_is_slot=True,
                                      img_src=_slot_photo(detail_url),
-                                     charge_1=cut_at(top_charge, self.option("charge_cut")) or None),
+                                     charge_1=cut_at(top_charge, self.option("charge_cut")) or None,
+                                     booked_at=self._row_intake_time(cells, columns)),
             ))
         return rows
+
+    def _row_intake_time(self, cells, columns):
+        """The row's INTAKE DATE and TIME: a bk outlives its bookings, and a new time under
+        a known bk is a re-booking (RosterRead.rebooked). None when the row shows no usable
+        time; the sheet is then what tells."""
+        if "INTAKE DATE" not in columns or "TIME" not in columns:
+            return None
+        shown = " ".join(clean(cells[columns[name]].get_text()) or "" for name in ("INTAKE DATE", "TIME"))
+        try:
+            return self.booking_time(shown, datetime_formats=("%m/%d/%Y %H:%M",))["booked_at"]
+        except RecordRejected:
+            return None
 
     def parse_detail(self, page: Page, row: RosterRow) -> BookingRecord:
         document = soup(page.text)
