@@ -33,7 +33,6 @@ login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
 
 
-
 @bp.record_once
 def _harden_cookies(state) -> None:
     """Cookie settings the environment does not already decide."""

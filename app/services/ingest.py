@@ -292,6 +292,22 @@ def _rewrite_sheets(updates: list[tuple[int, BookingRecord, dict]]) -> None:
         db.session.execute(bulk_insert(Charge), charges)
 
 
+def _typed(moment: datetime, column):
+    """``moment`` as a SQL value of ``column``'s type, so it is stored as UTC like any other
+    (inside CASE the column's type is not applied by itself)."""
+    return literal(moment, column.type)
+
+
+def _later_of(column, moment: datetime):
+    """SQL: ``column`` moved forward to ``moment``, never back."""
+    return case((column < _typed(moment, column), _typed(moment, column)), else_=column)
+
+
+def _earlier_of(column, moment: datetime):
+    """SQL: ``column`` moved back to ``moment``, never forward."""
+    return case((column > _typed(moment, column), _typed(moment, column)), else_=column)
+
+
 def _publish_releases(read: _Read, ids: dict[str, int], already_published: set[str],
                       run_id: int | None) -> None:
     """Releases the docket publishes (jcj's 48-hour page) for bookings already stored."""
@@ -366,15 +382,13 @@ def ingest(jail: Jail, result: ScrapeResult, *, run: ScrapeRun | None, now: date
                 if key in known and known[key].released_at is not None and known[key].released_at <= now]
     if seen_ids:
         back = in_list(Booking.id, back_ids)
-        # typed, so the value is stored as UTC like any other (CASE hides the column)
-        typed_now = literal(now, Booking.last_verified.type)
         db.session.execute(
             update(Booking)
             .where(in_list(Booking.id, seen_ids))
             .values(
                 # never back in time: an overlapping run as of a later moment may have been first
-                last_verified=case((Booking.last_verified < typed_now, typed_now), else_=Booking.last_verified),
-                detail_fetched_at=case((in_list(Booking.id, read_ids), typed_now),
+                last_verified=_later_of(Booking.last_verified, now),
+                detail_fetched_at=case((in_list(Booking.id, read_ids), _typed(now, Booking.detail_fetched_at)),
                                        else_=Booking.detail_fetched_at),
                 released_at=case((back, None), else_=Booking.released_at),
                 released_on=case((back, None), else_=Booking.released_on),
@@ -473,13 +487,10 @@ def repair(jail: Jail, result: ScrapeResult, *, run: ScrapeRun, counts: RepairCo
 
     existing = [ids[key] for key in keys if key in known]
     if existing:
-        typed_now = literal(now, Booking.last_verified.type)
         db.session.execute(
             update(Booking).where(in_list(Booking.id, existing))
-            .values(initial_scrape=case((Booking.initial_scrape > typed_now, typed_now),
-                                        else_=Booking.initial_scrape),
-                    last_verified=case((Booking.last_verified < typed_now, typed_now),
-                                       else_=Booking.last_verified))
+            .values(initial_scrape=_earlier_of(Booking.initial_scrape, now),
+                    last_verified=_later_of(Booking.last_verified, now))
             .execution_options(synchronize_session=False)
         )
     _publish_releases(read, ids, {key for key, (_, published) in known.items() if published}, run.id)
@@ -510,11 +521,9 @@ def _repair_versions(sheets: dict[int, BookingRecord], run: ScrapeRun, counts: R
         counts.versions_renormalized += len(rewritten)
     if missed:
         db.session.execute(bulk_insert(BookingVersion), missed)
-        typed_now = literal(now, Booking.last_changed_at.type)
         db.session.execute(
             update(Booking).where(in_list(Booking.id, [row["booking_id"] for row in missed]))
-            .values(last_changed_at=case((Booking.last_changed_at < typed_now, typed_now),
-                                         else_=Booking.last_changed_at))
+            .values(last_changed_at=_later_of(Booking.last_changed_at, now))
             .execution_options(synchronize_session=False)
         )
         counts.versions_added += len(missed)
