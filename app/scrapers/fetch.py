@@ -72,6 +72,11 @@ class FetchError(Exception):
         self.status = status
         self.reason = reason
 
+    @property
+    def what_happened(self) -> str:
+        """The failure without its URL, for an error line that names the URL apart."""
+        return f"{self.status or 'network error'} {self.reason}"
+
 
 def with_params(url: str, params: Mapping[str, object] | None) -> str:
     """``url`` with ``params`` appended to its query string."""

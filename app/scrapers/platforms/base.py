@@ -51,7 +51,7 @@ def _cut_off(text: str) -> bool:
     return text.lstrip().startswith("<") and "</html>" not in text[-4096:].lower()
 
 
-def _describe(exc: Exception) -> str:
+def describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -84,7 +84,7 @@ class RosterRead:
             page = self.fetcher.request(method, url, params=params, data=data)
         except FetchError as exc:
             self.roster_intact = False
-            self.error(exc.url, "roster page", f"{exc.status or 'network error'} {exc.reason}")
+            self.error(exc.url, "roster page", exc.what_happened)
             return None
         if _cut_off(page.text):
             # What it lists is still worth reading, but it may not be everyone.
@@ -94,7 +94,7 @@ class RosterRead:
             return parse(page)
         except Exception as exc:  # noqa: BLE001 - an unreadable page must not end the run
             self.roster_intact = False
-            self.error(page.url, "roster page", f"unreadable: {_describe(exc)}")
+            self.error(page.url, "roster page", f"unreadable: {describe(exc)}")
             return None
 
     def declare(self, where: str, count: int | None) -> None:
@@ -237,9 +237,10 @@ class Scraper:
         counters = (fetcher.requests_sent, fetcher.pages_fetched)
         try:
             rows = self.read_roster(read)
+            self.read_release_listing(read)
         except Exception as exc:  # noqa: BLE001 - reported, and the run counts as incomplete
             read.roster_intact = False
-            read.error(self.jail.docket_url, "roster", f"unreadable: {_describe(exc)}")
+            read.error(self.jail.docket_url, "roster", f"unreadable: {describe(exc)}")
             rows = []
         rows = unique_rows(rows)
         for row in rows:
@@ -304,7 +305,7 @@ class Scraper:
             rows = unique_rows(self.read_roster(read))
         except Exception as exc:  # noqa: BLE001 - reported, and the run counts as incomplete
             read.roster_intact = False
-            read.error(self.jail.docket_url, "roster", f"unreadable when read again: {_describe(exc)}")
+            read.error(self.jail.docket_url, "roster", f"unreadable when read again: {describe(exc)}")
             rows = []
         declared, read.result.declared_count = read.result.declared_count, first_declared
         if read.roster_intact and rows and declared is not None and declared != len(rows):
@@ -332,6 +333,10 @@ class Scraper:
     def read_releases(self, read: RosterRead, missing_list_ids: list[str]) -> None:
         """Look up bookings that left the roster, where the site still shows them."""
 
+    def read_release_listing(self, read: RosterRead) -> None:
+        """Read the page a site keeps of everyone it released lately (jcj's 48-hour page),
+        once a run, after the roster; a second look at the roster does not read it again."""
+
     # ---- the shared flow ------------------------------------------------------------
     def _read_person(self, read: RosterRead, row: RosterRow, skip_detail) -> None:
         key = row.record.booking_key or (
@@ -353,7 +358,7 @@ class Scraper:
         try:
             page = read.fetcher.get(row.detail_url)
         except FetchError as exc:
-            read.error(exc.url, "detail page", f"{exc.status or 'network error'} {exc.reason}")
+            read.error(exc.url, "detail page", exc.what_happened)
             read.keep_roster_only(row, key)
             return
         try:
@@ -363,7 +368,7 @@ class Scraper:
             read.keep_roster_only(row, key)
             return
         except Exception as exc:  # noqa: BLE001 - one unreadable page must not end the run
-            read.error(page.url, "page", f"unreadable: {_describe(exc)}")
+            read.error(page.url, "page", f"unreadable: {describe(exc)}")
             read.keep_roster_only(row, key)
             return
         read.keep(record, page.url, key, row)

@@ -14,7 +14,7 @@ from ..fetch import FetchError, Page
 from ..parsing import inline_labels, lines, soup, text_of
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, whole_number
-from .base import RosterRead, RosterRow, Scraper, checked
+from .base import RosterRead, RosterRow, Scraper, checked, describe
 
 _DATES = ("%m/%d/%Y",)
 
@@ -23,9 +23,7 @@ class JasperScraper(Scraper):
     default_options = {"release_page": "/48-hour-release/", "card_selector": "div.inmate"}
 
     def read_roster(self, read: RosterRead) -> list[RosterRow]:
-        rows = read.list_page(self.jail.docket_url, self._cards) or []
-        self._read_release_page(read)
-        return rows
+        return read.list_page(self.jail.docket_url, self._cards) or []
 
     def _cards(self, page: Page) -> list[RosterRow]:
         document = soup(page.text)
@@ -69,19 +67,19 @@ class JasperScraper(Scraper):
             raw_html=raw_html, normalized_text="\n".join(lines(card)),
         )
 
-    def _read_release_page(self, read: RosterRead) -> None:
+    def read_release_listing(self, read: RosterRead) -> None:
         """People released lately, with the date the docket gives. Not part of the roster:
         a failure here costs the release dates, not the run's completeness."""
         url = urljoin(self.jail.docket_url, self.option("release_page"))
         try:
             page = read.fetcher.get(url)
         except FetchError as exc:
-            read.error(exc.url, "release page", f"{exc.status or 'network error'} {exc.reason}")
+            read.error(exc.url, "release page", exc.what_happened)
             return
         try:
             rows = self._cards(page)
         except Exception as exc:  # noqa: BLE001 - the roster is already read; keep it
-            read.error(page.url, "release page", f"unreadable: {type(exc).__name__}: {exc}")
+            read.error(page.url, "release page", f"unreadable: {describe(exc)}")
             return
         for row in rows:
             if row.problem:

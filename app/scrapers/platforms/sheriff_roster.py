@@ -22,7 +22,7 @@ from ..fetch import FetchError, Page, with_params
 from ..parsing import absolute, lines, lines_before, paired_labels, query_param, soup, text_of
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, money, whole_number
-from .base import RosterRead, RosterRow, Scraper, checked
+from .base import RosterRead, RosterRow, Scraper, checked, describe
 
 _DECLARED = re.compile(r"Inmate Roster\s*\((\d+)\)", re.IGNORECASE)
 _DATETIME_FORMATS = ("%m-%d-%Y - %I:%M %p", "%m-%d-%Y %I:%M %p")
@@ -135,14 +135,14 @@ class SheriffRosterScraper(Scraper):
                 page = read.fetcher.get(url)
             except FetchError as exc:
                 if exc.status != 404:   # a profile taken down says nothing; anything else is worth a line
-                    read.error(exc.url, "release lookup", f"{exc.status or 'network error'} {exc.reason}")
+                    read.error(exc.url, "release lookup", exc.what_happened)
                 continue
             row = RosterRow(list_id=bk, source_url=url, detail_url=url,
                             record=BookingRecord(booking_key=bk, bk=bk, link=url))
             try:
                 record = self.parse_detail(page, row)
             except Exception as exc:  # noqa: BLE001 - one unreadable profile must not end the run
-                read.error(url, "release lookup", f"{type(exc).__name__}: {exc}")
+                read.error(url, "release lookup", describe(exc))
                 continue
             if record.released_on is not None:
                 read.add_released(record, url)
