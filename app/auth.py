@@ -25,7 +25,7 @@ from wtforms.validators import DataRequired, Length
 from .extensions import db, login_manager
 from .models import LoginThrottle, User
 from .models.types import utcnow
-from .services.locks import namespaced
+from .services.locks import namespaced, redis_client
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -39,7 +39,6 @@ def _harden_cookies(state) -> None:
     config = state.app.config
     config.setdefault("REMEMBER_COOKIE_SECURE", config.get("SESSION_COOKIE_SECURE", False))
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
-    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=14))
     config["PERMANENT_SESSION_LIFETIME"] = min(
         config.get("PERMANENT_SESSION_LIFETIME", timedelta(hours=12)), timedelta(hours=12))
@@ -151,12 +150,7 @@ def login_throttle():
     redis_url = app.config.get("REDIS_URL")
     if not redis_url:
         return DatabaseThrottle(window)
-    client = app.extensions.get("oversight_login_redis")
-    if client is None:
-        import redis
-
-        client = app.extensions["oversight_login_redis"] = redis.Redis.from_url(redis_url)
-    return RedisThrottle(client, window)
+    return RedisThrottle(redis_client(redis_url), window)
 
 
 def _throttle_keys(login: str) -> list[tuple[str, int]]:

@@ -48,7 +48,7 @@ def try_lock(name: str, *, ttl: int, token: str) -> Lock | None:
     """Take the lock ``name`` for ``ttl`` seconds, or return None if someone else holds it."""
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
-        return _redis_lock(_redis(redis_url), namespaced(f"lock:{name}"), ttl, token)
+        return _redis_lock(redis_client(redis_url), namespaced(f"lock:{name}"), ttl, token)
     return _lease_lock(name, ttl, token)
 
 
@@ -61,7 +61,8 @@ def namespaced(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _redis(url: str) -> redis.Redis:
+def redis_client(url: str) -> redis.Redis:
+    """One client (and connection pool) per Redis URL in this process."""
     return redis.Redis.from_url(url)
 
 

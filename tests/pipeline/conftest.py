@@ -67,12 +67,12 @@ def add_version(booking: Booking, raw_html: str, *, fetched_at: datetime,
 def redis_app(app):
     """The app with Redis configured (locks in Redis instead of the database); this
     database's lock keys are removed afterwards."""
-    from app.services.locks import _redis, namespaced
+    from app.services.locks import namespaced, redis_client
 
     app.config["REDIS_URL"] = TEST_REDIS_URL
     yield app
     with app.app_context():
-        client = _redis(TEST_REDIS_URL)
+        client = redis_client(TEST_REDIS_URL)
         for key in client.scan_iter(match=namespaced("lock:") + "*"):
             client.delete(key)
 
