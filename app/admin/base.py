@@ -204,19 +204,17 @@ class DepartmentScopedView(SecureModelView):
     def _foreign_members(self, model):
         if policy.is_admin(current_user):
             return {}
-        own = current_user.ac_department_id
-        return {name: [m for m in getattr(model, name) if own not in policy.departments_of(m)]
+        return {name: [m for m in getattr(model, name) if not policy.may_see(current_user, m)]
                 for name in self.preserved_relations}
 
     def on_form_prefill(self, form, id):
         super().on_form_prefill(form, id)
         if policy.is_admin(current_user):
             return
-        own = current_user.ac_department_id
         for name in self.preserved_relations:
             field = getattr(form, name, None)
             if field is not None and field.data:
-                field.data = [m for m in field.data if own in policy.departments_of(m)]
+                field.data = [m for m in field.data if policy.may_see(current_user, m)]
 
     def update_model(self, form, model):
         # Per request (views are shared between threads): restored in on_model_change.

@@ -328,7 +328,8 @@ class IncidentView(DepartmentScopedView):
 
     def on_form_prefill(self, form, id):
         super().on_form_prefill(form, id)
-        incident = self.get_one(id)
+        # Already loaded (and scope-checked) by the edit view: from the session, no query.
+        incident = db.session.get(Incident, int(id))
         if incident.address is not None:
             for name in self.ADDRESS_FIELDS:
                 getattr(form, name).data = getattr(incident.address, name) or ""
