@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from ..ocd.departments import find_department, set_division
-from ..ocd.directory import read_directory
+from ..ocd.directory import TYPES, read_directory
 from ..ocd.export import ExportError, export_department
 from ..ocd.importer import OcdImportError, import_directory
 from .groups import export_group, import_group
@@ -39,7 +39,7 @@ def export_ocd_command(department_name, directory, state, source_url, validate_d
         checked = read_directory(validate_dir)
         if checked.problems:
             _fail(checked.problems, f"{len(checked.problems)} problem(s) in {validate_dir}")
-        kinds = ", ".join(f"{t} {len(checked.of_type(t))}" for t in ("organization", "post", "person", "membership"))
+        kinds = ", ".join(f"{t} {len(checked.of_type(t))}" for t in TYPES)
         click.echo(f"{validate_dir}: valid; files per type: {kinds}")
         if checked.skipped:
             click.echo(f"Not checked (types Oversight does not read): {', '.join(checked.skipped)}")

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..importers.common import NOT_SURE, chunks
 from ..importers.values import BadValue, badge_key, parse_gender, text_for
 from ..models import Assignment, Department, Job, Link, Officer, Unit
 from ..models.officers import new_ocd_id
@@ -42,7 +43,6 @@ from .formats import is_pseudo_id, parse_fuzzy_date, parse_pseudo_id
 from .ids import division_from_jurisdiction, is_organization_id, is_person_id, state_of_division
 
 # OpenOversight's job title for an assignment whose post nobody recorded.
-NOT_SURE = "Not Sure"
 CHUNK = 2000
 # Columns whose length PostgreSQL enforces, checked early so the problem names its file.
 NAME_PART = text_for(Officer.__table__.c.first_name)
@@ -138,12 +138,6 @@ def _without_blanks(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in ("", None)}
 
 
-def _chunks(values):
-    values = sorted(values)
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
-
-
 def _update(row, values: dict) -> bool:
     """Set each changed value on ``row``; unchanged ones are not touched, so an unchanged
     row issues no UPDATE."""
@@ -178,6 +172,8 @@ def name_parts(obj: OcdObject) -> dict[str, str | None]:
 class _Import:
     def __init__(self, directory: OcdDirectory):
         self.dir = directory
+        # Asked for once per membership and post: grouped once, not scanned each time.
+        self.organizations = directory.of_type("organization")
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
         self.not_stored: Counter = Counter()
@@ -221,7 +217,7 @@ class _Import:
 
     # -- the run -----------------------------------------------------------------------
     def run(self) -> None:
-        organizations = self.dir.of_type("organization")
+        organizations = self.organizations
         memberships = self.dir.of_type("membership")
         self.load_departments()
         for obj in organizations:
@@ -282,8 +278,8 @@ class _Import:
             value = obj.data.get("organization_id")
             if is_organization_id(value):
                 ocd_ids.add(value)
-            elif is_pseudo_id(value) and "name" in parse_pseudo_id(value):
-                names.add(parse_pseudo_id(value)["name"])
+            elif is_pseudo_id(value) and "name" in (fields := parse_pseudo_id(value)):
+                names.add(fields["name"])
         found = db.session.scalars(select(Department).where(
             Department.ocd_id.in_(ocd_ids) | Department.name.in_(names))).all()
         self.by_ocd = {d.ocd_id: d for d in found}
@@ -305,14 +301,14 @@ class _Import:
         ocd_ids |= {m.data["person_id"] for m in self.dir.of_type("membership")
                     if is_person_id(m.data["person_id"])}
         found = []
-        for chunk in _chunks(ocd_ids):
+        for chunk in chunks(sorted(ocd_ids), CHUNK):
             found += db.session.scalars(select(Officer).where(Officer.ocd_id.in_(chunk))
                                         .options(*with_collections)).all()
         self.by_person_id = {o.ocd_id: o for o in found}
         # Identifiers the officer matched by id already holds need no second look.
         uiis = {uii for p in people for uii in self.identifiers(p, UII_SCHEME)
                 if p.id not in self.by_person_id or self.by_person_id[p.id].unique_internal_identifier != uii}
-        for chunk in _chunks(uiis):
+        for chunk in chunks(sorted(uiis), CHUNK):
             found += db.session.scalars(select(Officer).where(Officer.unique_internal_identifier.in_(chunk))
                                         .options(*with_collections)).all()
         self.by_uii = {o.unique_internal_identifier: o for o in found if o.unique_internal_identifier}
@@ -332,7 +328,7 @@ class _Import:
         last_names = {name_parts(p)["last_name"] for p in people
                       if p.id not in self.by_person_id and not self.identifiers(p, UII_SCHEME)} - {None}
         self.by_full_name: dict[tuple[int, str, str], set[Officer]] = defaultdict(set)
-        for chunk in _chunks(last_names if department_ids else ()):
+        for chunk in chunks(sorted(last_names) if department_ids else (), CHUNK):
             for officer in db.session.scalars(
                     select(Officer).where(Officer.department_id.in_(department_ids),
                                           Officer.last_name.in_(chunk)).options(*with_collections)):
@@ -443,7 +439,7 @@ class _Import:
             if fields.keys() - {"name", "classification"}:
                 self.problem(obj, where, "organizations are matched by name and classification only")
                 return None
-            matches = {self.departments[o.id] for o in self.dir.of_type("organization")
+            matches = {self.departments[o.id] for o in self.organizations
                        if o.id in self.departments and all(o.data.get(k) == v for k, v in fields.items())}
             if not matches and "name" in fields:
                 matches = {d for (n, _), d in self.by_name.items() if n == fields["name"]}
@@ -622,8 +618,8 @@ class _Import:
             return job
         if value in self.failed:
             return None
-        if is_pseudo_id(value) and parse_pseudo_id(value).get("label"):
-            return self.job(department, parse_pseudo_id(value)["label"])
+        if is_pseudo_id(value) and (label := parse_pseudo_id(value).get("label")):
+            return self.job(department, label)
         self.problem(obj, "$.post_id", f"{value} names no post in this directory (a pseudo-id "
                                        "needs a label)")
         return None
