@@ -234,7 +234,8 @@ class _Import:
             if department is not None:
                 person_departments[obj.data["person_id"]].add(department)
         self.load_officers()
-        sole = next(iter(self.departments.values())) if len(organizations) == 1 else None
+        # The one organization may have been refused; its problem is reported at the end.
+        sole = next(iter(self.departments.values()), None) if len(organizations) == 1 else None
         for obj in self.dir.of_type("person"):
             self.person(obj, person_departments.get(obj.id, set()), sole)
         for obj, department in zip(memberships, membership_departments):

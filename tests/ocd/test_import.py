@@ -359,3 +359,21 @@ def test_import_cli_usage(runner, tmp_path):
     assert result.exit_code == 2
     result = runner.invoke(args=["import", "ocd", str(tmp_path / "missing")])
     assert result.exit_code == 1 and "is not a directory" in result.output
+
+
+def test_the_only_organization_refused_is_a_clear_failure_not_a_crash(app_ctx, tmp_path):
+    build_department()
+    db.session.add(Department(name="Shelbyville Police Department", short_name="SBPD", state="MS"))
+    db.session.commit()
+    export_department(db.session.scalars(select(Department).where(Department.name == NAME)).one(),
+                      tmp_path / "out", SOURCE)
+    path = next((tmp_path / "out").glob("organization_*.json"))
+    organization = json.loads(path.read_text())
+    organization["name"] = "Shelbyville Police Department"
+    path.write_text(json.dumps(organization))
+
+    with pytest.raises(OcdImportError) as failed:
+        import_directory(tmp_path / "out")
+    assert any(problem.file == path.name and problem.where == "$.name"
+               and "another department is already named 'Shelbyville Police Department'" in problem.message
+               for problem in failed.value.problems), failed.value.problems
