@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
-MS = "ocd-division/country:us/state:ms"
+from ..ocd.ids import county_division_id
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class JailDeclaration:
 
     @property
     def division_id(self) -> str:
-        return f"{MS}/county:{self.county.lower().replace(' ', '_')}"
+        return county_division_id(self.county)
 
 
 JAILS: tuple[JailDeclaration, ...] = (
