@@ -71,13 +71,16 @@ class ReleaseWatch:
                 time.sleep(self.interval)
 
     def poll(self) -> None:
-        rows = db.session.execute(
-            select(Jail.code, Booking.booking_key, Booking.released_at, Booking.released_by_run_id,
-                   Booking.release_published)
-            .join(Jail).where(Booking.released_at.is_not(None)))
-        for code, key, released_at, run_id, published in rows:
-            self.events.setdefault((code, key, released_at),
-                                   ReleaseEvent(code, key, released_at, run_id, published))
+        for event in releases_now():
+            self.events.setdefault((event.jail_code, event.booking_key, event.released_at), event)
+
+
+def releases_now() -> list[ReleaseEvent]:
+    """Every release the database shows at this moment."""
+    return [ReleaseEvent(*row) for row in db.session.execute(
+        select(Jail.code, Booking.booking_key, Booking.released_at, Booking.released_by_run_id,
+               Booking.release_published)
+        .join(Jail).where(Booking.released_at.is_not(None)))]
 
 
 @dataclass
@@ -124,10 +127,7 @@ def describe_delays(delays: list[timedelta]) -> str:
 def audit(farm: Farm, to_sim, *, releases: list[ReleaseEvent] | None = None) -> Audit:
     """Compare the database with the farm's ground truth, jail by jail."""
     result = {}
-    released_events = releases if releases is not None else [
-        ReleaseEvent(code, key, at, run, published) for code, key, at, run, published in db.session.execute(
-            select(Jail.code, Booking.booking_key, Booking.released_at, Booking.released_by_run_id,
-                   Booking.release_published).join(Jail).where(Booking.released_at.is_not(None)))]
+    released_events = releases if releases is not None else releases_now()
     for code, jail in farm.jails.items():
         report = JailAudit(code)
         runs = db.session.execute(

@@ -20,7 +20,7 @@ from .faults import FaultPlan
 from .history import CountySeries, load_history
 from .people import Booking
 from .population import JailPopulation
-from .sites import TEMPLATES, Site, build_site
+from .sites import COUNTIES, TEMPLATES, Site, build_site
 
 
 @dataclass
@@ -87,7 +87,7 @@ class Farm:
         for index in range(total):
             template = chosen[index % len(chosen)]
             real = BY_CODE[template]
-            series = history[build_site(template, real.name).county]
+            series = history[COUNTIES[template]]
             if index < len(chosen):
                 code, name, offset = template, real.name, 0
             else:

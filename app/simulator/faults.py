@@ -97,10 +97,6 @@ class FaultPlan:
             return Decision("redesign", delay)
         return Decision("ok", delay)
 
-    @property
-    def active(self) -> bool:
-        return self.default != Faults() or any(f != Faults() for f in self.per_jail.values())
-
     # ---- configuration ----------------------------------------------------------------
     @classmethod
     def from_mapping(cls, config: dict, *, start: datetime, seed: int = 0,

@@ -6,7 +6,6 @@ booking. Dates are date-only."""
 from __future__ import annotations
 
 import json
-import random
 from datetime import datetime
 
 from ..people import Booking
@@ -40,9 +39,6 @@ class JacksonSite(Site):
         book = f"NJCADC{60000 + booking.seq:07d}"
         person_id = str(self.person_base + booking.person.number)
         booking.ids = {"key": book, "bk": book, "intake_number": person_id, "list_id": book}
-
-    def draw_traits(self, rng: random.Random) -> dict:
-        return {}
 
     def is_roster_request(self, request: Request) -> bool:
         return request.path == LIST and request.param("Function") == "list"

@@ -37,6 +37,7 @@ class SheriffSite(Site):
 
     # -- population hooks -----------------------------------------------------------------
     def draw_traits(self, rng: random.Random) -> dict:
+        # Every sheriff-roster site leaves an age out now and then; subclasses add their own.
         return {"no_age": self.chance(rng, 0.03)}
 
     # -- helpers ------------------------------------------------------------------------
@@ -146,7 +147,7 @@ class KemperSite(SheriffSite):
         booking.ids = {"key": bk, "bk": bk, "shown": bk, "list_id": bk}
 
     def draw_traits(self, rng: random.Random) -> dict:
-        return {"no_age": self.chance(rng, 0.03), "no_bond": self.chance(rng, 0.03),
+        return {**super().draw_traits(rng), "no_bond": self.chance(rng, 0.03),
                 "no_address": self.chance(rng, 0.15)}
 
     def bond(self, booking: Booking, now: datetime) -> Decimal | None:
@@ -198,7 +199,7 @@ class TunicaSite(SheriffSite):
         booking.ids = {"key": bk, "bk": bk, "shown": bk, "list_id": bk}
 
     def draw_traits(self, rng: random.Random) -> dict:
-        return {"no_age": self.chance(rng, 0.03), "blank_race": self.chance(rng, 0.03),
+        return {**super().draw_traits(rng), "blank_race": self.chance(rng, 0.03),
                 "no_photo": self.chance(rng, 0.05)}
 
     def list_page(self, shown, number, pages, total, now) -> str:
@@ -246,7 +247,7 @@ class ClaySite(SheriffSite):
         booking.ids = {"key": bk, "bk": bk, "shown": bk, "list_id": bk}
 
     def draw_traits(self, rng: random.Random) -> dict:
-        return {"no_age": self.chance(rng, 0.03), "empty_charges": self.chance(rng, 0.02)}
+        return {**super().draw_traits(rng), "empty_charges": self.chance(rng, 0.02)}
 
     def charges_shown(self, booking: Booking, now: datetime) -> list[str]:
         return [] if booking.traits["empty_charges"] else super().charges_shown(booking, now)
@@ -301,7 +302,7 @@ class JonesSite(SheriffSite):
                        "shown": f"JCSO{local_date(booking.booked_at):%y}JBN{number:07d}"}
 
     def draw_traits(self, rng: random.Random) -> dict:
-        return {"no_age": self.chance(rng, 0.03), "no_agency": self.chance(rng, 0.05),
+        return {**super().draw_traits(rng), "no_agency": self.chance(rng, 0.05),
                 "no_photo": self.chance(rng, 0.05)}
 
     def photo(self, booking: Booking) -> tuple[str, str]:
