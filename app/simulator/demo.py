@@ -31,7 +31,7 @@ from ..models import Booking, BookingVersion, DailySnapshot, Document, Jail, Scr
 from .clock import SimClock
 from .farm import Farm
 from .faults import FaultPlan
-from .population import CENTRAL, local_date, poisson
+from .population import CENTRAL, local_date, poisson, scaled_rates
 from .processes import PROJECT_ROOT, PrivateRedis, celery, pipeline_environment, spawn, stop
 from .registry import register_jails, write_declarations
 from .server import SimulatorServer
@@ -68,11 +68,11 @@ def write_history(farm: Farm, *, seed: int, days: int = HISTORY_DAYS) -> int:
     for code, jail in farm.jails.items():
         for back in range(1, days + 1):
             day = first_day - timedelta(days=back)
-            rates = jail.series.rates(day, jail.offset_days)
+            admissions, population, _ = scaled_rates(jail.series, day, jail.offset_days, jail.scale,
+                                                     jail.turnover)
             draw = random.Random(f"{seed}/{code}/history/{day}")
             rows.append({"jail_id": ids[code], "day": day, "source": "simulated", "computed_at": now,
-                         "admissions": poisson(draw, rates.admissions * jail.scale * jail.turnover),
-                         "population": round(rates.population * jail.scale)})
+                         "admissions": poisson(draw, admissions), "population": round(population)})
     db.session.execute(insert(DailySnapshot), rows)
     db.session.commit()
     return len(rows)

@@ -100,6 +100,14 @@ def whole_minutes(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+
+def scaled_rates(series, day: date, offset_days: int, scale: float, turnover: float) -> tuple[float, float, float]:
+    """(admissions, population, mean stay in days) of a simulated jail on ``day``: the real
+    jail's series at ``offset_days``, scaled in size by ``scale`` and in pace by ``turnover``
+    (the demo's chart history uses the same numbers as the simulation)."""
+    rates = series.rates(day, offset_days)
+    return (rates.admissions * scale * turnover, rates.population * scale, rates.mean_stay_days / turnover)
+
 class JailPopulation:
     """The bookings of one simulated jail, generated lazily up to the latest moment asked."""
 
@@ -134,10 +142,7 @@ class JailPopulation:
         return random.Random(f"{self.seed}/{self.code}/{label}")
 
     def _rates(self, day: date) -> tuple[float, float, float]:
-        """(admissions, population, mean stay in days) for ``day``, scaled."""
-        rates = self.series.rates(day, self.offset_days)
-        return (rates.admissions * self.scale * self.turnover, rates.population * self.scale,
-                rates.mean_stay_days / self.turnover)
+        return scaled_rates(self.series, day, self.offset_days, self.scale, self.turnover)
 
     def _next_seq(self, when: datetime) -> tuple[int, int]:
         self._seq += 1
