@@ -20,7 +20,8 @@ from ..extensions import db
 from ..models import (
     Agency, AgencyAlias, Booking, DailySnapshot, Document, Jail, ScrapeRun,
 )
-from ..models.jails import CENTRAL, RACE_CODES, SEX_CODES
+from ..models.jails import CENTRAL
+from ..scrapers.records import RACE_CODES, SEX_CODES
 from ..models.types import utcnow
 from .base import BackOfficeForm, BackOfficeView, PerRequestOptions, SecureModelView
 from .charts import daily_chart

@@ -2,9 +2,7 @@
 sheet, charges, agencies, scrape runs, daily snapshots and intake-sheet documents."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -20,11 +18,6 @@ from .types import UTCDateTime, utcnow
 
 CENTRAL = ZoneInfo("America/Chicago")
 Money = Numeric(12, 2)
-
-# Seed race codes; NHPI where a docket says Native Hawaiian / Pacific Islander.
-RACE_CODES = ("W", "B", "H", "AS", "AI", "NHPI", "O", "U")
-SEX_CODES = ("M", "F")
-PRECISIONS = ("date", "datetime")
 
 
 class Jail(db.Model):
@@ -235,10 +228,6 @@ class Booking(db.Model):
         jail = self.jail.code if self.jail is not None else "?"
         return f"{name or 'Unknown'} ({jail} {self.intake_number or self.bk or self.booking_key})"
 
-    @property
-    def booked_at_local(self) -> datetime | None:
-        return self.booked_at.astimezone(CENTRAL) if self.booked_at else None
-
     def _stay_end(self) -> datetime | None:
         return self.released_at or self.last_verified
 
@@ -404,12 +393,6 @@ class ScrapeRun(db.Model):
 
     jail = relationship("Jail", back_populates="scrape_runs")
 
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.finished_at is None or self.started_at is None:
-            return None
-        return (self.finished_at - self.started_at).total_seconds()
-
     def __repr__(self) -> str:
         return f"<ScrapeRun {self.id} jail={self.jail_id} {self.outcome}>"
 
@@ -499,14 +482,3 @@ class PipelineState(db.Model):
     value: Mapped[str | None] = mapped_column(Text)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-
-def money(value) -> Decimal | None:
-    """Parse ``$ 1,000.00`` (with no-break spaces) to a Decimal; blank gives None."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value
-    text = re.sub(r"[\s$,\u00a0]", "", str(value))
-    if text in ("", "-"):
-        return None
-    return Decimal(text)

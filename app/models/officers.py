@@ -241,10 +241,6 @@ class Assignment(TrackUpdates, db.Model):
     def start_date_or_min(self) -> date:
         return self.start_date or date.min
 
-    @property
-    def start_date_or_max(self) -> date:
-        return self.start_date or date.max
-
     def __repr__(self) -> str:
         return f"<Assignment: ID {self.officer_id} : {self.star_no}>"
 

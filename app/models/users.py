@@ -66,13 +66,6 @@ class User(UserMixin, db.Model):
     def verify_password(self, plaintext: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, plaintext)
 
-    def is_admin_or_coordinator(self, department) -> bool:
-        if self.is_administrator:
-            return True
-        department_id = getattr(department, "id", department)
-        return bool(self.is_area_coordinator and department_id is not None
-                    and self.ac_department_id == department_id)
-
     def __repr__(self) -> str:
         return f"<User {self.username!r}>"
 

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import String, bindparam, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -167,10 +167,12 @@ def reapply_aliases(now: datetime, report: PolishReport) -> list[int]:
             continue
         stale = (Booking.jail_id == bindparam("jail"), Booking.agency_raw == bindparam("raw"),
                  Booking.agency_id.is_distinct_from(bindparam("agency")))
-        for row in mapping:
-            remapped.extend(db.session.execute(select(Booking.id).where(
-                Booking.jail_id == row["jail"], Booking.agency_raw == row["raw"],
-                Booking.agency_id.is_distinct_from(row["agency"]))).scalars())
+        # The bookings about to change, in one query (not one per spelling).
+        agency_for = {row["raw"]: row["agency"] for row in mapping}
+        remapped.extend(booking_id for booking_id, raw, agency_id in db.session.execute(
+            select(Booking.id, Booking.agency_raw, Booking.agency_id)
+            .where(Booking.jail_id == jail_id, in_list(Booking.agency_raw, agency_for, String)))
+            if agency_id != agency_for[raw])
         db.session.connection().execute(
             update(Booking).where(*stale).values(agency_id=bindparam("agency")), mapping)
     _set_state(ALIASES_KEY, now)
