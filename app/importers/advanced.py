@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from ..extensions import db
@@ -38,8 +37,9 @@ from ..models import (
     Assignment, Department, Incident, Job, LicensePlate, Link, Location, Officer, Salary, Unit, User,
 )
 from .common import (
-    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, chunks, cyclic_gc_paused, department_links,
-    department_officer_ids, insert_officers, insert_rows, no_progress, rows_where_in,
+    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, all_or_nothing, chunks, cyclic_gc_paused,
+    department_links, department_officer_ids, insert_officers, insert_rows, no_progress, rows_where_in,
+    user_id_of,
 )
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
@@ -747,11 +747,12 @@ class DepartmentImport:
             .options(selectinload(Link.officers), selectinload(Link.incidents))).scalars()}
         parsers = {"title": text_for(Link.title), "link_type": parse_link_type, "description": str,
                    "author": text_for(Link.author)}
+        parse_url = checked(Link.validate_url, "url")
         columns = self.present(table, parsers)
         self.load_users(table)
         for line, cells in self.progress(table.rows, len(table.rows), f"Checking {table.filename}"):
             record_id, _ = self.row_id(table, cells, line, None)
-            url = self.cell_value(table, cells, line, "url", checked(Link.validate_url, "url"), required=True)
+            url = self.cell_value(table, cells, line, "url", parse_url, required=True)
             values = {"url": url}
             values.update({name: self.cell_value(table, cells, line, name, parser) for name, parser in columns})
             officers = (self.resolve_ids(table, cells, line, "officer_ids", self.officers, self.officer_refs,
@@ -852,24 +853,13 @@ def import_department(department_name: str, *, officers: Source | None = None,
             if not table.has(column):
                 raise table.error(f"missing required column {column!r}", line=1)
         tables[kind] = table
-    user_id = getattr(user, "id", user)
-    try:
+
+    def plan_and_write() -> ImportReport:
         department = find_department(department_name, department_state)
         job = DepartmentImport(department, tables, force_create=force_create, dry_run=dry_run,
-                               user_id=user_id, progress=progress)
+                               user_id=user_id_of(user), progress=progress)
         with cyclic_gc_paused():
             job.run()
-        if dry_run or not job.report.has_changes:
-            db.session.rollback()
-            return job.report
-        db.session.commit()
-    except ImportFailed:
-        db.session.rollback()
-        raise
-    except SQLAlchemyError as exc:
-        db.session.rollback()
-        current_app.logger.exception("department import of %s failed while writing", department_name)
-        raise ImportFailed(f"could not be written, nothing was changed: {exc.__class__.__name__}: "
-                           f"{getattr(exc, 'orig', exc)}") from exc
-    job.report.committed = True
-    return job.report
+        return job.report
+
+    return all_or_nothing(plan_and_write, what=f"department import of {department_name}")

@@ -49,16 +49,14 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from flask import current_app
 from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import Assignment, Department, Job, Officer, Salary, Unit
 from ..models.officers import new_ocd_id
 from .common import (
-    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, cyclic_gc_paused, department_officer_ids,
-    insert_officers, insert_rows, no_progress, rows_where_in,
+    NOT_SURE, NOT_SURE_JOB, OFFICER_FIELDS, Progress, all_or_nothing, cyclic_gc_paused,
+    department_officer_ids, insert_officers, insert_rows, no_progress, rows_where_in, user_id_of,
 )
 from .csvfile import CsvTable, Source, read_csv, source_name
 from .errors import ImportFailed
@@ -667,25 +665,17 @@ class RosterImport:
     # -- the whole import ---------------------------------------------------------------
 
     def run(self) -> None:
-        try:
-            self.check_columns()
-            self.parse_columns()
-            self.load_departments()
-            self.plan()
-            if self.dry_run or not self.report.has_changes:
-                db.session.rollback()
-                return
+        all_or_nothing(self._plan_and_write, what=f"roster import of {self.table.filename}",
+                       file=self.table.filename)
+
+    def _plan_and_write(self) -> ImportReport:
+        self.check_columns()
+        self.parse_columns()
+        self.load_departments()
+        self.plan()
+        if not self.dry_run and self.report.has_changes:
             self.write()
-            db.session.commit()
-        except ImportFailed:
-            db.session.rollback()
-            raise
-        except SQLAlchemyError as exc:
-            db.session.rollback()
-            current_app.logger.exception("roster import of %s failed while writing", self.table.filename)
-            raise ImportFailed(f"could not be written, nothing was changed: {exc.__class__.__name__}: "
-                               f"{getattr(exc, 'orig', exc)}", file=self.table.filename) from exc
-        self.report.committed = True
+        return self.report
 
     def release(self) -> None:
         """Unlink officers from their assignments and salaries so that, when the import is
@@ -760,10 +750,6 @@ def update_by_id(model, rows: list[dict]) -> None:
         db.session.execute(statement, group)
 
 
-def _user_id(user) -> int | None:
-    return getattr(user, "id", user)
-
-
 def import_roster(source: Source, *, filename: str = "upload.csv", no_create: bool = False,
                   update_by_name: bool = False, update_static_fields: bool = False,
                   dry_run: bool = False, user=None, only_department_id: int | None = None,
@@ -780,7 +766,7 @@ def import_roster(source: Source, *, filename: str = "upload.csv", no_create: bo
                          aliases=ALIASES, unknown="ignore")
         job = RosterImport(table, no_create=no_create, update_by_name=update_by_name,
                            update_static_fields=update_static_fields, dry_run=dry_run,
-                           user_id=_user_id(user), only_department_id=only_department_id,
+                           user_id=user_id_of(user), only_department_id=only_department_id,
                            progress=progress)
         try:
             job.run()

@@ -6,10 +6,15 @@ import gc
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sequence
 
+from flask import current_app
+
 from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..models import Incident, Link, Officer, incident_links, officer_links
+from .errors import ImportFailed
+from .report import ImportReport
 
 NOT_SURE = "Not Sure"
 # An officer's own columns, in the order a roster and the records use them.
@@ -143,3 +148,31 @@ def insert_officers(columns: tuple[str, ...], rows: list[tuple], ocd_ids: list[s
     insert_rows(Officer, columns, rows)
     found = dict(db.session.execute(select(officers.ocd_id, officers.id).where(officers.id > highest_before)).all())
     return [found[ocd_id] for ocd_id in ocd_ids]
+
+
+def all_or_nothing(work: Callable[[], ImportReport], *, what: str, file: str | None = None) -> ImportReport:
+    """Run ``work`` (it plans, and writes unless it is a dry run, in the session) and end the
+    transaction: a dry run or a run with nothing to change is rolled back, anything else
+    committed. A refusal rolls everything back; so does a database error, which becomes an
+    ImportFailed saying nothing was changed (logged as ``what`` failed)."""
+    try:
+        report = work()
+        if report.dry_run or not report.has_changes:
+            db.session.rollback()
+            return report
+        db.session.commit()
+    except ImportFailed:
+        db.session.rollback()
+        raise
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        current_app.logger.exception("%s failed while writing", what)
+        raise ImportFailed(f"could not be written, nothing was changed: {exc.__class__.__name__}: "
+                           f"{getattr(exc, 'orig', exc)}", file=file) from exc
+    report.committed = True
+    return report
+
+
+def user_id_of(user) -> int | None:
+    """The id of whoever imports: a User, an id, or None (the command line)."""
+    return getattr(user, "id", user)

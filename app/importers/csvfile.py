@@ -17,8 +17,7 @@ import csv
 import io
 import os
 from dataclasses import dataclass, field
-from operator import itemgetter
-from typing import IO, Callable, Collection, Mapping, Union
+from typing import IO, Collection, Mapping, Union
 
 from .errors import ImportFailed
 
@@ -46,12 +45,6 @@ class CsvTable:
 
     def has(self, column: str) -> bool:
         return column in self.positions
-
-    def cell(self, column: str) -> Callable[[list[str]], str]:
-        """A fast accessor for one column; an absent column reads as blank."""
-        if column in self.positions:
-            return itemgetter(self.positions[column])
-        return lambda cells: ""
 
     def error(self, message: str, *, line: int | None = None, column: str | None = None,
               value: str | None = None) -> ImportFailed:
