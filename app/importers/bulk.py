@@ -340,7 +340,9 @@ class RosterImport:
         years over thousands of rows). Of several bad cells, the earliest is reported."""
         rows = self.table.rows
         self.lines = [line for line, _ in rows]
-        by_column = list(zip(*[cells for _, cells in rows])) or [()] * len(self.table.positions)
+        # With no rows, one empty column per header cell (ignored ones included: positions
+        # count them).
+        by_column = list(zip(*[cells for _, cells in rows])) or [()] * (max(self.table.positions.values()) + 1)
         self.department_texts = by_column[self.table.positions["department_id"]]
         first_error = None
         for order, (name, parser) in enumerate(column_parsers().items()):

@@ -408,3 +408,13 @@ def test_called_without_standalone_mode_it_returns_the_counts(runner, department
     changed = write_csv(roster(f"{department},U-1,Marc,Smith,,,,,,,1,Officer,,,,,,,"), "c.csv")
     assert runner.invoke(bulk_add_officers, [changed], standalone_mode=False).return_value == (0, 1)
     assert db.session.execute(select(Assignment.id)).all() and db.session.execute(select(Salary.id)).all() == []
+
+
+def test_a_header_with_no_rows_imports_nothing_whatever_columns_it_ignores(runner, department, write_csv):
+    # The ignored first column puts every known column one place to the right.
+    path = write_csv(roster(header="Notes,department_id,unique_internal_identifier,first_name,last_name,"
+                                   "star_no,job_title"))
+    result = bulk(runner, path)
+    assert result.exit_code == 0, result.output
+    assert "ignored column(s) 'Notes'" in result.output
+    assert officers() == []
