@@ -21,7 +21,7 @@ from ..models import (
     Officer, Salary, Unit,
 )
 from ..models.officers import (
-    DEPARTMENT_STATES, GENDER_CHOICES, LINK_CHOICES, RACE_CHOICES, SUFFIX_CHOICES, US_STATES,
+    DEPARTMENT_STATES, GENDER_CHOICES, LINK_CHOICES, PLACE_STATES, RACE_CHOICES, SUFFIX_CHOICES,
 )
 from . import policy
 from .base import (
@@ -140,6 +140,9 @@ class DescriptionInline(AuditedInlineForm):
     form_overrides = {"text_contents": TextAreaField}
 
 
+PLACE_STATE_CHOICES = [("", "—")] + [(state, state) for state in PLACE_STATES]
+
+
 def _latest_assignment_value(attribute):
     def formatter(view, context, model, name):
         return attribute(model) or ""
@@ -169,8 +172,7 @@ class OfficerView(WordSearchMixin, DepartmentScopedView):
     column_export_list = ["id", "ocd_id", "department", "last_name", "first_name",
                           "middle_initial", "suffix", "gender", "race", "employment_date",
                           "birth_year", "unique_internal_identifier", "badge", "job"]
-    column_formatters_export = {"badge": lambda v, c, m, n: m.badge_number() or "",
-                                "job": lambda v, c, m, n: m.job_title() or ""}
+    column_formatters_export = column_formatters
     form_columns = ["department", "first_name", "middle_initial", "last_name", "suffix",
                     "gender", "race", "employment_date", "birth_year",
                     "unique_internal_identifier"]
@@ -250,9 +252,7 @@ class NoteView(OfficerChildView):
 
 
 class DescriptionView(NoteView):
-    """Public descriptions shown on an officer's profile."""
-
-    form_ajax_refs = {"officer": ScopedAjaxLoader("officer", db, Officer, **OFFICER_PICKER)}
+    """Public descriptions shown on an officer's profile (the same picker as notes)."""
 
 
 class LinkView(DepartmentScopedView):
@@ -307,7 +307,7 @@ class IncidentView(DepartmentScopedView):
         "cross_street1": StringField("Cross street", validators=[Optional(), Length(max=100)]),
         "cross_street2": StringField("Second cross street", validators=[Optional(), Length(max=100)]),
         "city": StringField("City", validators=[Optional(), Length(max=100)]),
-        "state": SelectField("State", choices=[("", "—")] + [(s, s) for s in US_STATES + ["DC"]],
+        "state": SelectField("State", choices=PLACE_STATE_CHOICES,
                              validators=[Optional()]),
         "zip_code": StringField("ZIP code", validators=[Optional(), Regexp(r"^\d{5}$", message="Five digits")]),
         "plates": StringField("License plates",
@@ -372,7 +372,7 @@ def _plates_from_text(text: str, existing) -> list:
             raise ValidationError(f"License plate {token!r}: write the number (up to 8 characters) "
                                   f"and optionally the state, e.g. ABC1234 IL")
         number, state = match.group(1).upper(), (match.group(2) or "").upper() or None
-        if state is not None and state not in US_STATES and state != "DC":
+        if state is not None and state not in PLACE_STATES:
             raise ValidationError(f"License plate {token!r}: {state} is not a US state")
         wanted.append((number, state))
     kept = {(p.number, p.state): p for p in existing}
@@ -395,14 +395,14 @@ class LocationView(SecureModelView):
     column_list = ["street_name", "cross_street1", "cross_street2", "city", "state", "zip_code"]
     column_searchable_list = ["street_name", "city", "zip_code"]
     column_filters = ["state", "city"]
-    form_choices = {"state": [("", "—")] + [(s, s) for s in US_STATES + ["DC"]]}
+    form_choices = {"state": PLACE_STATE_CHOICES}
 
 
 class LicensePlateView(SecureModelView):
     column_list = ["number", "state"]
     column_searchable_list = ["number"]
     column_filters = ["state"]
-    form_choices = {"state": [("", "—")] + [(s, s) for s in US_STATES + ["DC"]]}
+    form_choices = {"state": PLACE_STATE_CHOICES}
 
 
 def register(admin) -> None:

@@ -20,8 +20,10 @@ US_STATES = (
     "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
     "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
 ).split()
-# Departments may also be DC or a federal agency ("FA"), as OpenOversight's forms allow.
-DEPARTMENT_STATES = tuple(US_STATES) + ("DC", "FA")
+# Places (incident locations, license plates) may also be in DC; departments may further be
+# a federal agency ("FA"), as OpenOversight's forms allow.
+PLACE_STATES = (*US_STATES, "DC")
+DEPARTMENT_STATES = (*PLACE_STATES, "FA")
 
 GENDER_CHOICES = (("Not Sure", "Not Sure"), ("M", "Male"), ("F", "Female"), ("Other", "Other"))
 RACE_CHOICES = (
@@ -339,7 +341,7 @@ class Link(TrackUpdates, db.Model):
 def _validate_state(value):
     if value in (None, ""):
         return None
-    if value not in US_STATES and value != "DC":
+    if value not in PLACE_STATES:
         raise ValueError("Not a valid US state")
     return value
 
