@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Document
 from ..models.types import utcnow
 from ..services import documentcloud, polish as polish_service, snapshot
-from ..services.pdf import bookings_without_pdf, render_intake_sheet
+from ..services.pdf import bookings_without_pdf, count_bookings_without_pdf, render_intake_sheet
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -78,7 +78,7 @@ documents_group = AppGroup("documents", help="Intake-sheet PDFs and their Docume
 def documents_status():
     """How many documents are in each state."""
     counts = db.session.execute(select(Document.status, func.count()).group_by(Document.status)).all()
-    waiting = len(bookings_without_pdf(limit=1_000_000))
+    waiting = count_bookings_without_pdf()
     click.echo(f"bookings waiting for a PDF: {waiting}")
     for status, count in sorted(counts):
         click.echo(f"{status}: {count}")

@@ -140,17 +140,22 @@ def _upload(client, document: Document) -> str | None:
     return None
 
 
+def _upload_again(client, document: Document, status: str, reason: str) -> str:
+    """Forget the remote document and start over with a fresh upload (the state is committed
+    first, so a crash mid-upload leaves it saying why)."""
+    document.dc_id, document.status, document.last_error = None, status, reason
+    db.session.commit()
+    return _upload(client, document) or _refresh(client, document)
+
+
 def _refresh(client, document: Document) -> str:
     document.updated_at = utcnow()   # when it was last checked: the sweep leaves it alone
     try:
         remote = client.documents.get(int(document.dc_id))
     except DoesNotExistError:
         # Deleted on the server (by someone, or never finished): upload it again.
-        document.dc_id = None
-        document.status = "rendered"
-        document.last_error = "the DocumentCloud document no longer exists; uploading again"
-        db.session.commit()
-        return _upload(client, document) or _refresh(client, document)
+        return _upload_again(client, document, "rendered",
+                             "the DocumentCloud document no longer exists; uploading again")
 
     if remote.status == "success":
         document.access = remote.access
@@ -174,11 +179,7 @@ def _refresh(client, document: Document) -> str:
     elif remote.status == "nofile":
         # The server never received the file: start over with a fresh upload.
         client.documents.delete(remote.id)
-        document.dc_id = None
-        document.status = "nofile"
-        document.last_error = "DocumentCloud received no file; uploading again"
-        db.session.commit()
-        return _upload(client, document) or _refresh(client, document)
+        return _upload_again(client, document, "nofile", "DocumentCloud received no file; uploading again")
     else:
         document.last_error = f"unexpected DocumentCloud status {remote.status!r}"
     db.session.commit()

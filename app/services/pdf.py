@@ -225,6 +225,16 @@ def bookings_without_pdf(limit: int, *, left_to_chain: float = 0) -> list[int]:
     """Bookings with a stored intake sheet but no rendered PDF yet (oldest first), leaving out
     those stored by a run that started less than ``left_to_chain`` seconds ago (the task
     chained to that run is rendering them)."""
+    return db.session.execute(
+        _without_pdf(left_to_chain).order_by(Booking.id).limit(limit)).scalars().all()
+
+
+def count_bookings_without_pdf(limit: int = 1_000_000) -> int:
+    """How many bookings wait for their PDF (up to ``limit``), counted in the database."""
+    return db.session.scalar(select(func.count()).select_from(_without_pdf(0).limit(limit).subquery()))
+
+
+def _without_pdf(left_to_chain: float):
     recently_stored = (select(BookingVersion.id)
                        .join(ScrapeRun, ScrapeRun.id == BookingVersion.scrape_run_id)
                        .where(BookingVersion.booking_id == Booking.id,
@@ -235,10 +245,7 @@ def bookings_without_pdf(limit: int, *, left_to_chain: float = 0) -> list[int]:
                    .order_by(BookingVersion.fetched_at, BookingVersion.id).limit(1)
                    .scalar_subquery())
     has_sheet = func.trim(func.coalesce(first_sheet, "")) != ""
-    return db.session.execute(
-        select(Booking.id)
-        .outerjoin(Document, Document.booking_id == Booking.id)
-        .where(has_sheet, ~recently_stored, or_(Document.id.is_(None),
-                              and_(Document.dc_id.is_(None), Document.status == "pending")))
-        .order_by(Booking.id).limit(limit)
-    ).scalars().all()
+    return (select(Booking.id)
+            .outerjoin(Document, Document.booking_id == Booking.id)
+            .where(has_sheet, ~recently_stored, or_(Document.id.is_(None),
+                                  and_(Document.dc_id.is_(None), Document.status == "pending"))))
