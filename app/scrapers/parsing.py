@@ -149,6 +149,12 @@ def table_with_header(root: Tag, column: str) -> tuple[Tag, dict[str, int]] | No
     return None
 
 
+def lines_from(all_lines: list[str], label: str) -> list[str]:
+    """The lines from the first one that is ``label`` (e.g. the sheet's NAME), or all of them."""
+    start = next((n for n, line in enumerate(all_lines) if label_key(line) == label), 0)
+    return all_lines[start:]
+
+
 def lines_before(all_lines: list[str], prefixes: Iterable[str]) -> list[str]:
     """The lines up to the first one starting with any of ``prefixes`` (a disclaimer)."""
     prefixes = tuple(prefixes)

@@ -10,7 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..fetch import Page, with_params
-from ..parsing import absolute, label_key, lines, lines_before, own_rows, paired_labels, query_param, soup, \
+from ..parsing import absolute, label_key, lines, lines_before, lines_from, own_rows, paired_labels, query_param, soup, \
     text_of
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, parse_date
@@ -83,7 +83,6 @@ class HindsScraper(Scraper):
         photo = table.find("img", src=True) if table is not None else None
         charges = self._charges(labels)
         sheet = lines_before(lines(table), ("Disclaimer:",))
-        start = next((n for n, line in enumerate(sheet) if label_key(line) == "NAME"), 0)
         return self.merged(
             row,
             **self.person(name_raw=labels.value("NAME"), sex_raw=labels.value("SEX"),
@@ -99,7 +98,7 @@ class HindsScraper(Scraper):
             location=labels.value("LOCATION"),
             img_src=absolute(page.base_url, photo["src"]) if photo is not None else None,
             charges=charges, charge_1=charges[0].description if charges else None,
-            raw_html=page.text, normalized_text="\n".join(sheet[start:]),
+            raw_html=page.text, normalized_text="\n".join(lines_from(sheet, "NAME")),
         )
 
     @staticmethod

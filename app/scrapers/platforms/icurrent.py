@@ -14,7 +14,7 @@ import re
 
 from ..fetch import Page
 from ..parsing import (
-    absolute, inline_labels, label_key, lines, own_rows, soup, table_with_header, text_of,
+    absolute, inline_labels, label_key, lines, lines_from, own_rows, soup, table_with_header, text_of,
 )
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, cut_at, money, parse_date, split_statute, whole_number
@@ -108,7 +108,6 @@ class ICurrentScraper(Scraper):
         photo = document.find("img", src=True)
         labels.forget("AGE")
         sheet = lines(document)
-        start = next((n for n, line in enumerate(sheet) if label_key(line) == "NAME"), 0)
         return self.merged(
             row,
             booking_key=intake_number, intake_number=intake_number,
@@ -128,7 +127,7 @@ class ICurrentScraper(Scraper):
             bond_written=checked("written bond", money, labels.value("WRITTEN BOND")),
             bond_cash=checked("cash bond", money, labels.value("CASH BOND")),
             charges=charges, charge_1=charge_1, charge_1_statute=statute, charge_1_title=title,
-            raw_html=page.text, normalized_text="\n".join(sheet[start:]),
+            raw_html=page.text, normalized_text="\n".join(lines_from(sheet, "NAME")),
         )
 
     def _charges(self, document) -> list[ChargeRecord]:

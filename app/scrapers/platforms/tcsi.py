@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..fetch import Page
-from ..parsing import absolute, label_key, lines, lines_before, own_rows, paired_labels, query_param, soup, \
+from ..parsing import absolute, lines, lines_before, lines_from, own_rows, paired_labels, query_param, soup, \
     table_with_header, text_of
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, money, parse_date, whole_number
@@ -51,7 +51,6 @@ class TcsiScraper(Scraper):
         charges, bond_total, fine_total = self._charges(document)
         labels.forget("AGE")
         sheet = lines_before(lines(document), _FOOTER)
-        start = next((n for n, line in enumerate(sheet) if label_key(line) == "NAME"), 0)
         return self.merged(
             row,
             booking_key=intake_number, intake_number=intake_number,
@@ -68,7 +67,7 @@ class TcsiScraper(Scraper):
                                          labels.value("SCHEDULED RELEASE DATE")),
             charge_1=labels.value("PRIMARY OFFENSE"), charges=charges,
             bond_cash=bond_total, fine_amount=fine_total,
-            raw_html=page.text, normalized_text="\n".join(sheet[start:]),
+            raw_html=page.text, normalized_text="\n".join(lines_from(sheet, "NAME")),
         )
 
     @staticmethod
