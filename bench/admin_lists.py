@@ -27,8 +27,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from bench.scratch import scratch_postgres  # noqa: E402
+
+from sqlalchemy import insert, text  # noqa: E402
 
 TARGET_MS = 300
 LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
@@ -304,17 +305,11 @@ def main() -> int:
         if not base:
             print("\n== PostgreSQL: skipped (TEST_POSTGRES_URL is not set)")
             return 0
-        server = make_url(base)
-        name = f"{server.database}_bench_admin_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url, drop = scratch_postgres(base, "admin")
         try:
-            run_backend("PostgreSQL", server.set(database=name).render_as_string(hide_password=False), args)
+            run_backend("PostgreSQL", url, args)
         finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            drop()
     return 0
 
 

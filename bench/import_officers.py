@@ -19,13 +19,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_postgres  # noqa: E402
 
 TITLES = ["Police Officer", "Detective", "Sergeant", "Lieutenant", "Captain", "Commander", "Deputy Chief"]
 UNITS = ["Patrol 1", "Patrol 2", "Patrol 3", "Traffic", "Narcotics", "Homicide", "Training", "Records"]
@@ -69,24 +70,6 @@ def write_roster(path: Path, rows: Iterable[list[str]]) -> None:
         writer.writerows(rows)
 
 
-def scratch_postgres() -> tuple[str, callable]:
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    base = make_url(os.environ["TEST_POSTGRES_URL"])
-    name = f"{base.database}_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
-
-
 def run_backend(backend: str, n: int) -> None:
     from app import create_app
     from app.extensions import db
@@ -98,7 +81,7 @@ def run_backend(backend: str, n: int) -> None:
     if backend == "sqlite":
         url = f"sqlite:///{workdir / 'bench.sqlite'}"
     else:
-        url, drop = scratch_postgres()
+        url, drop = scratch_postgres(os.environ["TEST_POSTGRES_URL"], "import")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8, "OVERSIGHT_ENV": "testing"})
     try:
         with app.app_context():

@@ -19,7 +19,6 @@ import re
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -27,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from bench.scratch import scratch_postgres  # noqa: E402
+
+from sqlalchemy import event  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -118,19 +118,7 @@ def bench_backend(url: str, sizes: list[int], archive: str) -> dict:
     return figures
 
 
-def scratch_postgres(base_url: str) -> tuple[str, callable]:
-    url = make_url(base_url)
-    name = f"{url.database}_bench_ingest_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
 
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 def report(backend: str, figures: dict) -> list[str]:
@@ -163,7 +151,7 @@ def main() -> int:
             if not base:
                 print("\nPostgreSQL: skipped (set TEST_POSTGRES_URL, e.g. from scripts/test-services.sh start)")
             else:
-                url, drop = scratch_postgres(base)
+                url, drop = scratch_postgres(base, "ingest")
                 try:
                     problems += report("PostgreSQL", bench_backend(url, sizes, tmp))
                 finally:

@@ -19,12 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_postgres  # noqa: E402
 
 TITLES = ["Police Officer", "Detective", "Sergeant", "Lieutenant", "Captain"]
 UNITS = ["Patrol", "Traffic", "Narcotics", "Records"]
@@ -41,24 +42,13 @@ class Databases:
     def new(self, label: str) -> str:
         if self.backend == "sqlite":
             return f"sqlite:///{self.workdir / f'{label}.sqlite'}"
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        base = make_url(os.environ["TEST_POSTGRES_URL"])
-        name = f"{base.database}_ocd_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        self.dropped.append((admin, name))
-        return base.set(database=name).render_as_string(hide_password=False)
+        url, drop = scratch_postgres(os.environ["TEST_POSTGRES_URL"], f"ocd_{label}")
+        self.dropped.append(drop)
+        return url
 
     def drop_all(self) -> None:
-        from sqlalchemy import text
-
-        for admin, name in self.dropped:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+        for drop in self.dropped:
+            drop()
 
 
 def fill(n: int) -> None:

@@ -19,15 +19,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, insert, select, text, update  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from bench.scratch import scratch_postgres  # noqa: E402
+
+from sqlalchemy import func, insert, select, text, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -89,21 +89,7 @@ def bench_pdfs(count: int, workdir: Path) -> None:
 
 # ---- the database figures ------------------------------------------------------------------------
 
-def scratch_postgres(base_url: str) -> str:
-    url = make_url(base_url)
-    name = f"{url.database}_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
-
-def drop_postgres(base_url: str, scratch: str) -> None:
-    admin = create_engine(make_url(base_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(scratch).database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def synthetic_bookings(jail_ids: list[int], total: int, rng: random.Random):
@@ -220,11 +206,11 @@ def main() -> None:
             if not base:
                 print("postgresql: skipped (TEST_POSTGRES_URL is not set)")
                 continue
-            scratch = scratch_postgres(base)
+            scratch, drop = scratch_postgres(base, "pipeline")
             try:
                 bench_database("postgresql", scratch, args.bookings, workdir)
             finally:
-                drop_postgres(base, scratch)
+                drop()
 
 
 if __name__ == "__main__":

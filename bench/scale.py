@@ -33,12 +33,15 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from bench.scratch import scratch_postgres  # noqa: E402
+
+from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 START = datetime(2019, 11, 5, 20, 15, tzinfo=timezone.utc)   # 14:15 in Chicago
@@ -75,22 +78,11 @@ def _scrape(job: tuple[str, str]) -> tuple:
 
 # ---- the database ----------------------------------------------------------------------
 
-def scratch_postgres() -> tuple[str | None, callable]:
+def scratch_database() -> tuple[str | None, Callable[[], None]]:
     base = os.environ.get("TEST_POSTGRES_URL")
     if not base:
         return None, lambda: None
-    url = make_url(base)
-    name = f"oversight_scale_{os.getpid()}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False), drop
+    return scratch_postgres(base, "scale")
 
 
 # ---- reporting -------------------------------------------------------------------------
@@ -139,7 +131,7 @@ def main() -> int:
     drop = lambda: None  # noqa: E731
     database_url = args.database
     if database_url is None:
-        database_url, drop = scratch_postgres()
+        database_url, drop = scratch_database()
     workers = args.workers
     if database_url is None:
         database_url, workers = f"sqlite:///{work / 'scale.sqlite'}", 1
