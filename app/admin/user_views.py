@@ -8,16 +8,14 @@ import uuid
 from flask import flash
 from flask_admin.actions import action
 from flask_login import current_user
-from sqlalchemy import func, or_, true
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
 from ..models import User
 from ..models.types import utcnow
+from ..services.users import MIN_PASSWORD, find_clash
 from .base import DEPARTMENT_PICKER, SecureModelView
-
-MIN_PASSWORD = 8
 
 
 def set_disabled(user: User, disabled: bool, by: User) -> None:
@@ -67,10 +65,7 @@ class UserView(SecureModelView):
                                       "your own account.")
         model.email = (model.email or "").strip().lower() or None
         with db.session.no_autoflush:  # the new account itself is pending in the session
-            clash = db.session.scalar(db.select(User.id).where(
-                User.id != model.id if model.id else true(),
-                or_(func.lower(User.username) == (model.username or "").lower(),
-                    func.lower(User.email) == (model.email or ""))).limit(1))
+            clash = find_clash(model.username or "", model.email or "", other_than=model.id)
         if clash is not None:
             raise ValidationError("Another account has this username or e-mail address.")
         if form.new_password.data:

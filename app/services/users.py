@@ -14,15 +14,25 @@ class UserError(ValueError):
     pass
 
 
+MIN_PASSWORD = 8
+
+
+def find_clash(username: str, email: str, *, other_than: int | None = None) -> User | None:
+    """An account (other than ``other_than``) that already has this username or e-mail,
+    compared without case."""
+    query = db.select(User).where(or_(func.lower(User.username) == username.lower(),
+                                      func.lower(User.email) == email.lower()))
+    if other_than is not None:
+        query = query.where(User.id != other_than)
+    return db.session.scalars(query.limit(1)).first()
+
+
 def create_admin(*, email: str, username: str, password: str) -> User:
-    if len(password) < 8:
-        raise UserError("password must be at least 8 characters")
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"password must be at least {MIN_PASSWORD} characters")
     if "@" not in email:
         raise UserError(f"{email!r} is not an e-mail address")
-    clash = db.session.execute(
-        db.select(User).where(or_(func.lower(User.username) == username.lower(),
-                                  func.lower(User.email) == email.lower()))
-    ).scalar_one_or_none()
+    clash = find_clash(username, email)
     if clash is not None:
         raise UserError(f"a user named {clash.username!r} or with e-mail {clash.email!r} exists")
     user = User(email=email.lower(), username=username, is_administrator=True)
