@@ -703,10 +703,10 @@ class RosterImport:
                 job.id = ids[(data.id, job.title)]
 
         if self.new_officers:
+            officer_values = attrgetter(*OFFICER_FIELDS)   # in the order the columns are named
             ocd_ids = [new_ocd_id("person") for _ in self.new_officers]
             ids = insert_officers(("department_id", "ocd_id", "created_by", "last_updated_by") + OFFICER_FIELDS, [
-                (o.department_id, ocd_id, user, user, o.last_name, o.first_name, o.middle_initial, o.suffix,
-                 o.gender, o.unique_internal_identifier, o.race, o.employment_date, o.birth_year)
+                (o.department_id, ocd_id, user, user) + officer_values(o)
                 for o, ocd_id in zip(self.new_officers, ocd_ids)], ocd_ids)
             for officer, officer_id in zip(self.new_officers, ids):
                 officer.id = officer_id

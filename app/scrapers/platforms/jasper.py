@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from ..fetch import FetchError, Page
-from ..parsing import inline_labels, lines, soup, text_of
+from ..parsing import absolute, inline_labels, lines, soup, text_of
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, whole_number
 from .base import RosterRead, RosterRow, Scraper, checked, describe
@@ -55,7 +55,7 @@ class JasperScraper(Scraper):
         labels.forget("AGE")
         return BookingRecord(
             booking_key=bk, bk=bk, intake_number=bk, link=page.url,
-            img_src=urljoin(page.base_url, clean(photo["src"])) if photo is not None and clean(photo["src"]) else None,
+            img_src=absolute(page.base_url, photo["src"]) if photo is not None else None,
             **self.person(name_raw=text_of(heading) if heading is not None else None,
                           sex_raw=labels.value("GENDER"), race_raw=labels.value("RACE")),
             intake_age=checked("age", whole_number, labels.value("AGE")),
