@@ -30,22 +30,8 @@ class AdamsScraper(Scraper):
 
     def read_roster(self, read: RosterRead) -> list[RosterRow]:
         start = self.jail.docket_url
-        pages, done, rows = {1: start}, set(), []
-        while len(done) < _MAX_PAGES and (pending := sorted(set(pages) - done)):
-            number = pending[0]
-            done.add(number)
-            found = read.list_page(pages[number], self._roster_page)
-            if found is None:
-                continue
-            page_rows, linked = found
-            rows += page_rows
-            for linked_number, url in linked.items():
-                if linked_number <= _MAX_PAGES:     # a page number past any real roster is noise
-                    pages.setdefault(linked_number, url)
-            # Pagination shows a window of page numbers: read every page up to the last.
-            for missing in range(2, max(pages) + 1):
-                pages.setdefault(missing, urljoin(start, f"page/{missing}/"))
-        return rows
+        return read.numbered_pages(1, start, self._roster_page, step=1, max_pages=_MAX_PAGES,
+                                   url_for=lambda number: urljoin(start, f"page/{number}/"))
 
     def _roster_page(self, page: Page):
         document = soup(page.text)

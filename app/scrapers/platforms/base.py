@@ -97,6 +97,29 @@ class RosterRead:
             self.error(page.url, "roster page", f"unreadable: {describe(exc)}")
             return None
 
+    def numbered_pages(self, first: int, first_url: str, parse: Callable[[Page], Any], *, step: int,
+                       url_for: Callable[[int], str], max_pages: int) -> list[RosterRow]:
+        """Follow a numbered paging bar. ``parse`` gives (rows, {page number: url} linked from
+        the page); pages are read lowest number first, and since a bar may show only a window
+        of pages, every number up to the highest seen is read (``url_for`` makes its URL).
+        Page numbers run ``first``, ``first + step``, ...; a link past ``max_pages`` pages is
+        noise."""
+        pages, done, rows = {first: first_url}, set(), []
+        while len(done) < max_pages and (pending := sorted(set(pages) - done)):
+            number = pending[0]
+            done.add(number)
+            found = self.list_page(pages[number], parse)
+            if found is None:
+                continue
+            page_rows, linked = found
+            rows += page_rows
+            for linked_number, url in linked.items():
+                if linked_number <= step * max_pages:
+                    pages.setdefault(linked_number, url)
+            for missing in range(step, max(pages) + 1, step):
+                pages.setdefault(missing, url_for(missing))
+        return rows
+
     def declare(self, where: str, count: int | None) -> None:
         """The roster size a page states. Pages disagreeing means the roster changed while
         it was being read."""

@@ -46,24 +46,11 @@ class SheriffRosterScraper(Scraper):
         step = int(self.option("page_size"))
         start = self.jail.docket_url
         roster_path = urlsplit(start).path
-        pages = {int(query_param(start, "grp") or step): start}
-        done: set[int] = set()
-        rows: list[RosterRow] = []
-        while len(done) < _MAX_PAGES and (pending := sorted(set(pages) - done)):
-            grp = pending[0]
-            done.add(grp)
-            found = read.list_page(pages[grp], lambda page: self._roster_page(read, page, roster_path))
-            if found is None:
-                continue
-            page_rows, linked = found
-            rows += page_rows
-            for number, url in linked.items():
-                if number <= step * _MAX_PAGES:     # a page number past any real roster is noise
-                    pages.setdefault(number, url)
-            # A paging bar may show only a window of pages: read every one up to the last.
-            for number in range(step, max(pages) + 1, step):
-                pages.setdefault(number, with_params(urljoin(start, roster_path), {"grp": number}))
-        return rows
+        # Pages are numbered by their first row (grp=10, 20, ...).
+        return read.numbered_pages(
+            int(query_param(start, "grp") or step), start,
+            lambda page: self._roster_page(read, page, roster_path), step=step, max_pages=_MAX_PAGES,
+            url_for=lambda number: with_params(urljoin(start, roster_path), {"grp": number}))
 
     def _roster_page(self, read: RosterRead, page: Page, roster_path: str):
         document = soup(page.text)
