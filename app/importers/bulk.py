@@ -270,14 +270,10 @@ class DepartmentData:
                         owners.remove(officer)
                     self._index_badge(officer, assignment.star_no)
 
-    def job(self, title: str | None) -> JobRecord | None:
-        """The department's job with exactly this title; blank means Not Sure, which is
-        created on first use. Any other unknown title is refused by the caller."""
-        title = title or NOT_SURE
-        job = self.jobs.get(title)
-        if job is None and title == NOT_SURE:
-            job = self.jobs[title] = JobRecord(None, NOT_SURE, is_new=True)
-        return job
+    def job(self, title: str) -> JobRecord | None:
+        """The department's job with exactly this title (an unknown one is refused by the
+        caller; Not Sure is RosterImport.not_sure_job's)."""
+        return self.jobs.get(title)
 
 
 class RosterImport:
@@ -611,8 +607,10 @@ class RosterImport:
         self.report.created("assignment", assignment.label, self.where(line), assignment.values)
 
     def not_sure_job(self, data: DepartmentData, line: int) -> JobRecord:
-        job = data.job(None)
-        if job.is_new and job.id is None and all(job is not j for _, j in self.new_jobs):
+        """The department's Not Sure title, created (once) on first use."""
+        job = data.job(NOT_SURE)
+        if job is None:
+            job = data.jobs[NOT_SURE] = JobRecord(None, NOT_SURE, is_new=True)
             self.new_jobs.append((data, job))
             self.report.created("job", repr(job.title), self.where(line), {"department_id": data.id})
         return job
