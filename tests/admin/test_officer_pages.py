@@ -48,6 +48,7 @@ def test_a_coordinator_adds_an_officer_with_everything_inline(app, as_north, wor
         assert text in page, text
     edit = as_north.get(f"/admin/officer/edit/?id={officer_id}").get_data(as_text=True)
     assert ocd_id in edit and 'name="ocd_id"' not in edit  # shown, never editable
+    assert edit.count('data-testid="ocd-id"') == 1 and 'data-testid="shared-records"' in edit
 
 
 def test_editing_stamps_the_editor_and_keeps_the_creator(app, client, world):
