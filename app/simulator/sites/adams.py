@@ -19,14 +19,7 @@ PROFILE = re.compile(r"^/inmate/([a-z0-9-]+)/$")
 
 class AdamsSite(Site):
     platform = "adams"
-    max_charges = 5
-
-    def __init__(self, name: str, *, template: str, county: str, cities):
-        super().__init__(name)
-        self.template = template
-        self.county = county
-        self.cities = cities
-        self.docket_path = "/inmate-roster/"
+    docket_path = "/inmate-roster/"
 
     def assign_ids(self, booking: Booking, counters: dict) -> None:
         p = booking.person

@@ -81,8 +81,13 @@ class Site:
     max_charges = 5
     docket_path: str         # the roster's path and query, below the jail prefix
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, *, template: str, county: str, cities: tuple[str, ...],
+                 agencies: tuple[tuple[str, float], ...] = ()):
         self.name = name     # the facility's name as its pages print it
+        self.template = template
+        self.county = county
+        self.cities = cities
+        self.agencies = agencies
         # Multiplies how often each irregularity occurs (tests raise it to meet them all).
         self.irregularity = 1.0
 

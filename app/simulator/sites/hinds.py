@@ -21,14 +21,7 @@ DETAIL = "/pgs/apps/inmate/inmate_detail.asp"
 class HindsSite(Site):
     platform = "hinds"
     max_charges = 4          # the sheet has four charge slots
-
-    def __init__(self, name: str, *, template: str, county: str, cities, agencies):
-        super().__init__(name)
-        self.template = template
-        self.county = county
-        self.cities = cities
-        self.agencies = agencies
-        self.docket_path = LIST
+    docket_path = LIST
 
     def assign_ids(self, booking: Booking, counters: dict) -> None:
         pin = str(580000 + booking.seq)

@@ -36,17 +36,11 @@ def offense_text(offense) -> str:
 
 class ICurrentSite(Site):
     platform = "icurrent"
-    max_charges = 5
 
-    def __init__(self, name: str, *, template: str, county: str, agency_number: str,
-                 races: dict[str, str], cities: tuple[str, ...], agencies, person_base: int):
-        super().__init__(name)
-        self.template = template
-        self.county = county
+    def __init__(self, name: str, *, agency_number: str, races: dict[str, str], person_base: int, **site):
+        super().__init__(name, **site)
         self.agency_number = agency_number
         self.races = races
-        self.cities = cities
-        self.agencies = agencies
         self.person_base = person_base
         self.folder = f"/agencyinfo/MS/{agency_number}/inmate/"
         self.docket_path = self.folder + "ICURRENT.HTM"

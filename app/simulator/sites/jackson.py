@@ -24,16 +24,12 @@ EYES = {"BRO": "Brown", "BLU": "Blue", "GRN": "Green", "HAZ": "Hazel", "BLK": "B
 
 class JacksonSite(Site):
     platform = "jackson"
-    max_charges = 5
 
-    def __init__(self, name: str, *, template: str, county: str, cities, agencies, person_base: int):
-        super().__init__(name)
-        self.template = template
-        self.county = county
-        self.cities = cities
-        self.agencies = agencies
+    docket_path = f"{LIST}?Function=count"
+
+    def __init__(self, name: str, *, person_base: int, **site):
+        super().__init__(name, **site)
         self.person_base = person_base
-        self.docket_path = f"{LIST}?Function=count"
 
     def assign_ids(self, booking: Booking, counters: dict) -> None:
         book = f"NJCADC{60000 + booking.seq:07d}"

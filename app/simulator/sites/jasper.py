@@ -17,15 +17,7 @@ RELEASE_WINDOW = timedelta(hours=48)
 
 class JasperSite(Site):
     platform = "jasper"
-    max_charges = 5
-
-    def __init__(self, name: str, *, template: str, county: str, cities, agencies):
-        super().__init__(name)
-        self.template = template
-        self.county = county
-        self.cities = cities
-        self.agencies = agencies
-        self.docket_path = "/inmate-roster/"
+    docket_path = "/inmate-roster/"
 
     def assign_ids(self, booking: Booking, counters: dict) -> None:
         arrest = str(12000 + booking.seq)

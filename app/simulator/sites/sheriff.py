@@ -21,19 +21,14 @@ def sheriff_stamp(moment: datetime) -> str:
 
 class SheriffSite(Site):
     platform = "sheriff_roster"
-    max_charges = 5
     newest_first = True          # else by last name
     races: dict[str, str]
     sex_words = True             # "Male"/"Female" rather than "M"/"F"
     shows_address = False
 
-    def __init__(self, name: str, *, template: str, county: str, domain: str, cities, agencies):
-        super().__init__(name)
-        self.template = template
-        self.county = county
+    def __init__(self, name: str, *, domain: str, **site):
+        super().__init__(name, **site)
         self.domain = domain     # the folder of the site's template assets
-        self.cities = cities
-        self.agencies = agencies
 
     # -- population hooks -----------------------------------------------------------------
     def draw_traits(self, rng: random.Random) -> dict:

@@ -26,15 +26,9 @@ def stamp(moment: datetime) -> str:
 
 class TcsiSite(Site):
     platform = "tcsi"
-    max_charges = 5
 
-    def __init__(self, name: str, *, template: str, county: str, roster_id: int, code: str,
-                 cities, agencies, person_base: int):
-        super().__init__(name)
-        self.template = template
-        self.county = county
-        self.cities = cities
-        self.agencies = agencies
+    def __init__(self, name: str, *, roster_id: int, code: str, person_base: int, **site):
+        super().__init__(name, **site)
         self.person_base = person_base
         self.params = f"i={roster_id}&amp;code={code}&amp;type=roster"
         self.roster_query = {"i": str(roster_id), "code": code, "type": "roster"}
