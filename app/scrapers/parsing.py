@@ -149,6 +149,13 @@ def table_with_header(root: Tag, column: str) -> tuple[Tag, dict[str, int]] | No
     return None
 
 
+def cell_text(cells: list[Tag], columns: dict[str, int], name: str) -> str | None:
+    """The text of a row's cell under header ``name`` (see table_with_header); None when
+    the table has no such column or the row is short of it."""
+    index = columns.get(name)
+    return cells[index].get_text() if index is not None and index < len(cells) else None
+
+
 def lines_from(all_lines: list[str], label: str) -> list[str]:
     """The lines from the first one that is ``label`` (e.g. the sheet's NAME), or all of them."""
     start = next((n for n, line in enumerate(all_lines) if label_key(line) == label), 0)

@@ -11,10 +11,12 @@ stray ``ã`` after some).
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from ..fetch import Page
 from ..parsing import (
-    absolute, inline_labels, label_key, lines, lines_from, own_rows, soup, table_with_header, text_of,
+    absolute, cell_text, inline_labels, label_key, lines, lines_from, own_rows, soup, table_with_header,
+    text_of,
 )
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, cut_at, money, parse_date, split_statute, whole_number
@@ -141,10 +143,7 @@ class ICurrentScraper(Scraper):
             cells = tr.find_all("td")
             if not cells:
                 continue
-
-            def cell(name):
-                index = column.get(name)
-                return cells[index].get_text() if index is not None and index < len(cells) else None
+            cell = partial(cell_text, cells, column)
 
             description = cut_at(cell("OFFENSE"), self.option("charge_cut"))
             if not description:

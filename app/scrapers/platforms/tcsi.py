@@ -8,11 +8,14 @@ alone cannot be keyed without the caller's ``known_keys``.
 from __future__ import annotations
 
 import re
+from functools import partial
 from urllib.parse import urlsplit
 
 from ..fetch import Page
-from ..parsing import absolute, lines, lines_before, lines_from, own_rows, paired_labels, query_param, soup, \
-    table_with_header, text_of
+from ..parsing import (
+    absolute, cell_text, lines, lines_before, lines_from, own_rows, paired_labels, query_param, soup,
+    table_with_header, text_of,
+)
 from ..records import BookingRecord, ChargeRecord, RecordRejected
 from ..standardize import clean, money, parse_date, whole_number
 from .base import RosterRead, RosterRow, Scraper, checked
@@ -83,10 +86,7 @@ class TcsiScraper(Scraper):
             cells = tr.find_all("td")
             if not cells:
                 continue
-
-            def cell(name):
-                index = column.get(name)
-                return cells[index].get_text() if index is not None and index < len(cells) else None
+            cell = partial(cell_text, cells, column)
 
             if tr.find_parent("tfoot") is not None:
                 bond_total = checked("total bond", money, cell("BOND"))
